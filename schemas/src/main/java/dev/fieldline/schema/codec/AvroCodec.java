@@ -1,0 +1,106 @@
+package dev.fieldline.schema.codec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Encodes and decodes one record type with Avro single-object encoding (2-byte marker, 8-byte
+ * schema fingerprint, binary body). Decoding resolves any writer version known to the {@link
+ * SchemaCatalog} into the current reader schema, so new readers read old data.
+ *
+ * <p>Thread-safe: one instance per record type can be shared by every thread.
+ */
+public final class AvroCodec<T extends SpecificRecord> {
+  private final Class<T> type;
+  private final Schema schema;
+  private final SchemaCatalog catalog;
+  private final BinaryMessageEncoder<T> encoder;
+  private final BinaryMessageDecoder<T> decoder;
+
+  public AvroCodec(Class<T> type, SchemaCatalog catalog) {
+    SpecificData model = SpecificData.getForClass(type);
+    this.type = type;
+    this.schema = model.getSchema(type);
+    this.catalog = catalog;
+    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    this.decoder = new BinaryMessageDecoder<>(model, schema, catalog);
+  }
+
+  /** A codec that reads every released version of {@code type}. */
+  public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
+    return new AvroCodec<>(type, SchemaCatalog.released());
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public byte[] encode(T record) {
+    try {
+      ByteBuffer buffer = encoder.encode(record);
+      return Arrays.copyOfRange(
+          buffer.array(),
+          buffer.arrayOffset() + buffer.position(),
+          buffer.arrayOffset() + buffer.limit());
+    } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
+      throw new CodecException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Decodes a payload of unknown origin; see {@link #decode(byte[], String)}. */
+  public T decode(byte[] payload) {
+    return decode(payload, "an unnamed source");
+  }
+
+  /**
+   * Decodes one payload.
+   *
+   * @param source where the payload came from (a topic), named in every error
+   * @throws UnknownSchemaException when no released schema has the payload's fingerprint
+   * @throws CodecException when the payload is not single-object encoded, holds another record
+   *     type, or its body is corrupt
+   */
+  public T decode(byte[] payload, String source) {
+    if (!SingleObjectHeader.matches(payload)) {
+      throw new CodecException(
+          "not an Avro single-object payload from "
+              + source
+              + " (expected the marker C3 01 and an 8-byte fingerprint, got "
+              + (payload == null ? "null" : payload.length + " bytes")
+              + ")");
+    }
+    long fingerprint = SingleObjectHeader.fingerprint(payload);
+    Schema writer = catalog.findByFingerprint(fingerprint);
+    if (writer == null) {
+      throw new UnknownSchemaException(fingerprint, source);
+    }
+    if (!writer.getName().equals(schema.getName())) {
+      throw new CodecException(
+          "record from "
+              + source
+              + " is a "
+              + writer.getFullName()
+              + " (fingerprint "
+              + SingleObjectHeader.hex(fingerprint)
+              + "), expected a "
+              + schema.getFullName());
+    }
+    try {
+      return decoder.decode(payload);
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+      throw new CodecException(
+          "corrupt " + schema.getName() + " body from " + source + ": " + e.getMessage(), e);
+    }
+  }
+}
