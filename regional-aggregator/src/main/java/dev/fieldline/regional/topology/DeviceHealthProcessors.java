@@ -1,0 +1,139 @@
+package dev.fieldline.regional.topology;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fieldline.regional.health.DeviceHealth;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keep the device health table: one entry per device, updated from its summaries and decisions.
+ * Both inputs are keyed by deviceId and co-partitioned, so each device's entry has one writer.
+ */
+final class DeviceHealthProcessors {
+  static final String STORE = "device-health";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DeviceHealthProcessors() {}
+
+  static Serde<DeviceHealth> serde() {
+    return Serdes.serdeFrom(
+        (topic, health) -> {
+          try {
+            return health == null ? null : JSON.writeValueAsBytes(health);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        (topic, bytes) -> {
+          try {
+            return bytes == null ? null : JSON.readValue(bytes, DeviceHealth.class);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** Updates the table from a (deduplicated) summary. */
+  static final class FromSummaries implements Processor<String, EdgeSummary, Void, Void> {
+    private KeyValueStore<String, DeviceHealth> table;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      table = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, EdgeSummary> record) {
+      EdgeSummary summary = record.value();
+      DeviceHealth health = load(summary.getDeviceId());
+      health.siteId = summary.getSiteId();
+      health.deviceType = summary.getDeviceType();
+      health.gatewayId = summary.getGatewayId();
+      health.region = summary.getRegion();
+      health.lastSeen = Math.max(health.lastSeen, summary.getWindowEnd().toEpochMilli());
+      health.summaries++;
+      DeviceHealth.MetricSnapshot previous = health.metrics.get(summary.getMetric());
+      if (previous == null || previous.windowStart <= summary.getWindowStart().toEpochMilli()) {
+        DeviceHealth.MetricSnapshot snapshot = new DeviceHealth.MetricSnapshot();
+        snapshot.windowStart = summary.getWindowStart().toEpochMilli();
+        snapshot.windowEnd = summary.getWindowEnd().toEpochMilli();
+        snapshot.count = summary.getStats().getCount();
+        snapshot.mean = summary.getStats().getMean();
+        snapshot.min = summary.getStats().getMin();
+        snapshot.max = summary.getStats().getMax();
+        snapshot.lastSeq = summary.getLastSeq();
+        snapshot.anomalies = summary.getAnomalyCount();
+        health.metrics.put(summary.getMetric(), snapshot);
+      }
+      table.put(health.deviceId, health);
+    }
+
+    private DeviceHealth load(String deviceId) {
+      DeviceHealth health = table.get(deviceId);
+      if (health == null) {
+        health = new DeviceHealth();
+        health.deviceId = deviceId;
+      }
+      return health;
+    }
+  }
+
+  /** Records a decision among the device's most recent ones. */
+  static final class FromDecisions implements Processor<String, DecisionEvent, Void, Void> {
+    private final int keep;
+    private final RegionalCounters counters;
+    private KeyValueStore<String, DeviceHealth> table;
+
+    FromDecisions(int keep, RegionalCounters counters) {
+      this.keep = keep;
+      this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      table = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, DecisionEvent> record) {
+      DecisionEvent decision = record.value();
+      if (decision == null) {
+        return;
+      }
+      counters.decisionsIn.increment();
+      DeviceHealth health = table.get(decision.getDeviceId());
+      if (health == null) {
+        health = new DeviceHealth();
+        health.deviceId = decision.getDeviceId();
+        health.siteId = decision.getSiteId();
+        health.deviceType = decision.getDeviceType();
+        health.gatewayId = decision.getGatewayId();
+        health.region = decision.getRegion();
+      }
+      health.decisions++;
+      health.lastSeen = Math.max(health.lastSeen, decision.getDecidedAt().toEpochMilli());
+      DeviceHealth.DecisionSnapshot snapshot = new DeviceHealth.DecisionSnapshot();
+      snapshot.ruleId = decision.getRuleId();
+      snapshot.action = decision.getAction();
+      snapshot.metric = decision.getMetric();
+      snapshot.value = decision.getValue();
+      snapshot.reason = decision.getReason();
+      snapshot.readingSeq = decision.getReadingSeq();
+      snapshot.decidedAt = decision.getDecidedAt().toEpochMilli();
+      snapshot.featureVersion = decision.getFeatureVersion();
+      health.recentDecisions.add(0, snapshot);
+      while (health.recentDecisions.size() > keep) {
+        health.recentDecisions.remove(health.recentDecisions.size() - 1);
+      }
+      table.put(health.deviceId, health);
+    }
+  }
+}

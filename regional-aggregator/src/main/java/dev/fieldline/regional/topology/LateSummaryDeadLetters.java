@@ -1,0 +1,39 @@
+package dev.fieldline.regional.topology;
+
+import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.v1.EdgeSummary;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Turns a late summary back into a dead letter of {@code edge.summaries}: its original key and
+ * encoding, with the reason and its original topic, partition and offset in headers.
+ */
+final class LateSummaryDeadLetters implements Processor<String, RollupResult, String, byte[]> {
+  private final Serializer<EdgeSummary> serializer =
+      Topics.EDGE_SUMMARIES.valueSerde().serializer();
+  private ProcessorContext<String, byte[]> context;
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<String, RollupResult> record) {
+    EdgeSummary summary = record.value().late();
+    var headers =
+        DeadLetters.headers(
+            record.headers(),
+            DeadLetters.LATE,
+            record.value().reason(),
+            SourceHeaders.topic(record.headers(), Topics.EDGE_SUMMARIES.name()),
+            SourceHeaders.partition(record.headers()),
+            SourceHeaders.offset(record.headers()));
+    SourceHeaders.strip(headers);
+    byte[] value = serializer.serialize(Topics.EDGE_SUMMARIES.deadLetterTopic(), summary);
+    context.forward(new Record<>(summary.getDeviceId(), value, record.timestamp(), headers));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.fieldline.regional.topology;
+
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the topology counts beyond Kafka Streams' own metrics. Plain adders so that the topology
+ * stays free of any metrics library; the app binds them to Prometheus.
+ */
+public final class RegionalCounters {
+  /** Summaries accepted for the first time. */
+  public final LongAdder summariesIn = new LongAdder();
+
+  /** Summaries already seen (same gateway, device, metric and window start), dropped. */
+  public final LongAdder duplicates = new LongAdder();
+
+  /**
+   * Summaries that arrived after their roll-up window had closed, sent to the dead-letter topic.
+   */
+  public final LongAdder lateSummaries = new LongAdder();
+
+  /** Records that could not be decoded, sent to the dead-letter topic. */
+  public final LongAdder undecodable = new LongAdder();
+
+  /** Decision events received. */
+  public final LongAdder decisionsIn = new LongAdder();
+
+  /** Roll-ups emitted to {@code regional.aggregates}. */
+  public final LongAdder aggregatesOut = new LongAdder();
+
+  /** Roll-ups written to {@code regional.export} after the residency policy. */
+  public final LongAdder exported = new LongAdder();
+
+  /** Roll-ups the residency policy kept inside the region. */
+  public final LongAdder withheld = new LongAdder();
+
+  public Map<String, LongAdder> all() {
+    return Map.of(
+        "summaries_in", summariesIn,
+        "duplicates", duplicates,
+        "late_summaries", lateSummaries,
+        "undecodable", undecodable,
+        "decisions_in", decisionsIn,
+        "aggregates_out", aggregatesOut,
+        "exported", exported,
+        "withheld", withheld);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.fieldline.regional.topology;
+
+import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.schema.v1.RegionalAggregate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The regional aggregator's topology, as a pure function of its settings.
+ *
+ * <pre>
+ * edge.summaries ─▶ dedup ─┬─▶ device health table ◀── edge.decisions
+ *                          └─▶ repartition by (device type, metric) ─▶ roll-up ─┬─▶ regional.aggregates
+ *                                                               (site and type)   ├─▶ residency ─▶ regional.export
+ *                                                                                 └─▶ late ─▶ edge.summaries.dlq
+ * undecodable input ─▶ &lt;topic&gt;.dlq (deserialization handler)
+ * </pre>
+ *
+ * <p>Under {@code exactly_once_v2} every summary counts once in the committed output: re-sent
+ * summaries are dropped by the dedup store, and each window is emitted once when final.
+ */
+public final class RegionalTopology {
+  /** Store names, for interactive queries. */
+  public static final String DEVICE_HEALTH_STORE = DeviceHealthProcessors.STORE;
+
+  private RegionalTopology() {}
+
+  public static Topology build(RegionalSettings settings, RegionalCounters counters) {
+    StreamsBuilder builder = new StreamsBuilder();
+    Serde<String> keys = Serdes.String();
+    Serde<EdgeSummary> summaries = Topics.EDGE_SUMMARIES.valueSerde();
+    addStores(builder, settings, keys);
+
+    KStream<String, EdgeSummary> fresh =
+        builder.stream(
+                Topics.EDGE_SUMMARIES.name(),
+                Consumed.with(keys, summaries)
+                    .withTimestampExtractor(new EventTimeExtractor())
+                    .withName("edge-summaries"))
+            .process(() -> new DedupProcessor(counters), Named.as("dedup"), DedupProcessor.STORE);
+
+    fresh.process(
+        DeviceHealthProcessors.FromSummaries::new,
+        Named.as("health-from-summaries"),
+        DeviceHealthProcessors.STORE);
+    builder.stream(
+            Topics.EDGE_DECISIONS.name(),
+            Consumed.with(keys, Topics.EDGE_DECISIONS.valueSerde())
+                .withTimestampExtractor(new EventTimeExtractor())
+                .withName("edge-decisions"))
+        .process(
+            () -> new DeviceHealthProcessors.FromDecisions(settings.recentDecisions(), counters),
+            Named.as("health-from-decisions"),
+            DeviceHealthProcessors.STORE);
+
+    Map<String, KStream<String, RollupResult>> rolled =
+        fresh
+            .selectKey(
+                (deviceId, s) -> ScopeKeys.deviceType(s.getDeviceType(), s.getMetric()),
+                Named.as("key-by-device-type"))
+            .repartition(
+                Repartitioned.<String, EdgeSummary>as("by-device-type")
+                    .withKeySerde(keys)
+                    .withValueSerde(summaries))
+            .process(
+                () -> new RollupProcessor(settings, counters),
+                Named.as("rollup"),
+                RollupProcessor.WINDOWS_STORE,
+                RollupProcessor.DEVICES_STORE,
+                RollupProcessor.WATERMARK_STORE)
+            .split(Named.as("rollup-"))
+            .branch((key, result) -> result.isLate(), Branched.as("late"))
+            .defaultBranch(Branched.as("final"));
+
+    rolled
+        .get("rollup-late")
+        .process(LateSummaryDeadLetters::new, Named.as("late-to-dead-letters"))
+        .to(
+            Topics.EDGE_SUMMARIES.deadLetterTopic(),
+            Produced.with(keys, Serdes.ByteArray()).withName("late-dlq"));
+
+    Serde<RegionalAggregate> aggregates = Topics.REGIONAL_AGGREGATES.valueSerde();
+    KStream<String, RegionalAggregate> finals =
+        rolled.get("rollup-final").mapValues(RollupResult::aggregate, Named.as("aggregate"));
+    finals.to(
+        Topics.REGIONAL_AGGREGATES.name(),
+        Produced.with(keys, aggregates).withName("regional-aggregates"));
+    finals
+        .flatMap(
+            (key, aggregate) -> {
+              var exported = settings.residency().apply(aggregate);
+              if (exported.isEmpty()) {
+                counters.withheld.increment();
+                return List.<KeyValue<String, RegionalAggregate>>of();
+              }
+              counters.exported.increment();
+              return List.of(KeyValue.pair(exported.get().getKey(), exported.get()));
+            },
+            Named.as("residency"))
+        .to(
+            Topics.REGIONAL_EXPORT.name(),
+            Produced.with(keys, Topics.REGIONAL_EXPORT.valueSerde()).withName("regional-export"));
+
+    return builder.build();
+  }
+
+  private static void addStores(
+      StreamsBuilder builder, RegionalSettings settings, Serde<String> keys) {
+    builder.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(
+                DedupProcessor.STORE, settings.dedupRetention(), Duration.ofMillis(1), false),
+            keys,
+            Serdes.Long()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DeviceHealthProcessors.STORE),
+            keys,
+            DeviceHealthProcessors.serde()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(RollupProcessor.WINDOWS_STORE),
+            keys,
+            RollupState.serde()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(RollupProcessor.DEVICES_STORE), keys, Serdes.Long()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(RollupProcessor.WATERMARK_STORE), keys, Serdes.Long()));
+  }
+}

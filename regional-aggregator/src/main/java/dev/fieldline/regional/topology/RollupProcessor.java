@@ -1,0 +1,206 @@
+package dev.fieldline.regional.topology;
+
+import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.schema.v1.RegionalAggregate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Rolls edge summaries up per scope key into tumbling windows and emits each window exactly once,
+ * when it is final.
+ *
+ * <p>Input: summaries keyed by their device-type scope key ({@link ScopeKeys#deviceType}),
+ * timestamped with their edge window's end. Each summary updates its device-type window and its
+ * site window, which are finer parts of the same key, so one task owns both and decides once
+ * whether the summary is on time. A summary belongs to the roll-up window that contains its edge
+ * window's start. A window is final once the watermark passes its end, the watermark being the
+ * task's stream time minus the grace period and, when {@code idleClose} is set, also the wall clock
+ * minus grace and idle-close (so that windows close when the input falls silent). Summaries for
+ * windows that are already final come out as {@link RollupResult#late} and never change an emitted
+ * aggregate.
+ *
+ * <p>The watermark, the open windows and their distinct devices are in changelogged stores, so a
+ * task that moves to another instance resumes exactly where the last commit left it.
+ */
+final class RollupProcessor implements Processor<String, EdgeSummary, String, RollupResult> {
+  static final String WINDOWS_STORE = "rollup-windows";
+  static final String DEVICES_STORE = "rollup-devices";
+  static final String WATERMARK_STORE = "rollup-watermark";
+  private static final String WATERMARK_KEY = "watermark";
+  private static final long NONE = Long.MAX_VALUE;
+
+  private final String region;
+  private final long size;
+  private final long grace;
+  private final long idleClose;
+  private final Duration punctuateEvery;
+  private final RegionalCounters counters;
+
+  private ProcessorContext<String, RollupResult> context;
+  private KeyValueStore<String, RollupState> windows;
+  private KeyValueStore<String, Long> devices;
+  private KeyValueStore<String, Long> watermarkStore;
+  private long watermark;
+  private long earliestOpen;
+
+  RollupProcessor(RegionalSettings settings, RegionalCounters counters) {
+    this.region = settings.region();
+    this.size = settings.windowSize().toMillis();
+    this.grace = settings.grace().toMillis();
+    this.idleClose = settings.idleClose().toMillis();
+    this.punctuateEvery = settings.punctuateEvery();
+    this.counters = counters;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, RollupResult> context) {
+    this.context = context;
+    this.windows = context.getStateStore(WINDOWS_STORE);
+    this.devices = context.getStateStore(DEVICES_STORE);
+    this.watermarkStore = context.getStateStore(WATERMARK_STORE);
+    Long stored = watermarkStore.get(WATERMARK_KEY);
+    this.watermark = stored == null ? Long.MIN_VALUE : stored;
+    this.earliestOpen = findEarliestOpen();
+    if (idleClose > 0) {
+      context.schedule(
+          punctuateEvery, PunctuationType.WALL_CLOCK_TIME, now -> advance(now - grace - idleClose));
+    }
+  }
+
+  @Override
+  public void process(Record<String, EdgeSummary> record) {
+    EdgeSummary summary = record.value();
+    if (summary == null) {
+      return;
+    }
+    long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
+    advance(streamTime - grace);
+
+    long windowStart = Math.floorDiv(summary.getWindowStart().toEpochMilli(), size) * size;
+    if (windowStart + size <= watermark) {
+      counters.lateSummaries.increment();
+      String reason =
+          "roll-up window ["
+              + Instant.ofEpochMilli(windowStart)
+              + ", "
+              + Instant.ofEpochMilli(windowStart + size)
+              + ") closed; watermark "
+              + Instant.ofEpochMilli(watermark)
+              + " (grace "
+              + Duration.ofMillis(grace)
+              + ")";
+      context.forward(record.withValue(RollupResult.late(summary, reason)));
+      return;
+    }
+
+    // Both scopes of a summary are updated together, so they always agree on what was counted.
+    merge(windowKey(windowStart, record.key()), summary, false);
+    merge(
+        windowKey(
+            windowStart,
+            ScopeKeys.site(summary.getSiteId(), summary.getDeviceType(), summary.getMetric())),
+        summary,
+        true);
+    earliestOpen = Math.min(earliestOpen, windowStart);
+  }
+
+  private void merge(String windowKey, EdgeSummary summary, boolean siteScope) {
+    RollupState state = windows.get(windowKey);
+    if (state == null) {
+      state = RollupState.empty(summary, siteScope);
+    }
+    String deviceKey = windowKey + "|" + summary.getDeviceId();
+    boolean newDevice = devices.get(deviceKey) == null;
+    if (newDevice) {
+      devices.put(deviceKey, 1L);
+    }
+    state.add(summary, newDevice);
+    windows.put(windowKey, state);
+  }
+
+  /** Moves the watermark forward (never back) and emits the windows it closes. */
+  private void advance(long candidate) {
+    if (candidate <= watermark) {
+      return;
+    }
+    watermark = candidate;
+    watermarkStore.put(WATERMARK_KEY, watermark);
+    if (earliestOpen == NONE || earliestOpen + size > watermark) {
+      return;
+    }
+    List<KeyValue<String, RollupState>> closed = new ArrayList<>();
+    String upTo = pad(watermark - size) + "|\uffff";
+    try (KeyValueIterator<String, RollupState> it = windows.range(pad(0), upTo)) {
+      it.forEachRemaining(closed::add);
+    }
+    for (KeyValue<String, RollupState> window : closed) {
+      long windowStart = Long.parseLong(window.key.substring(0, window.key.indexOf('|')));
+      String scopeKey = window.key.substring(window.key.indexOf('|') + 1);
+      emit(scopeKey, windowStart, window.value);
+      windows.delete(window.key);
+      deleteDevices(window.key);
+    }
+    earliestOpen = findEarliestOpen();
+  }
+
+  private void emit(String scopeKey, long windowStart, RollupState state) {
+    RegionalAggregate aggregate =
+        RegionalAggregate.newBuilder()
+            .setRegion(region)
+            .setScope(ScopeKeys.scopeOf(scopeKey))
+            .setKey(scopeKey)
+            .setSiteId(state.siteId)
+            .setDeviceType(state.deviceType)
+            .setMetric(state.metric)
+            .setWindowStart(Instant.ofEpochMilli(windowStart))
+            .setWindowEnd(Instant.ofEpochMilli(windowStart + size))
+            .setStats(state.stats.toAvro())
+            .setDeviceCount(state.deviceCount)
+            .setAnomalyCount(state.anomalyCount)
+            .setDecisionCount(state.decisionCount)
+            .setRejectedCount(state.rejectedCount)
+            .setFilteredCount(state.filteredCount)
+            .setSummaryCount(state.summaryCount)
+            .setOriginRegion(region)
+            .build();
+    counters.aggregatesOut.increment();
+    context.forward(new Record<>(scopeKey, RollupResult.of(aggregate), windowStart));
+  }
+
+  private void deleteDevices(String windowKey) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, Long> it =
+        devices.range(windowKey + "|", windowKey + "|\uffff")) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    keys.forEach(devices::delete);
+  }
+
+  private long findEarliestOpen() {
+    try (KeyValueIterator<String, RollupState> it = windows.all()) {
+      if (!it.hasNext()) {
+        return NONE;
+      }
+      String first = it.next().key;
+      return Long.parseLong(first.substring(0, first.indexOf('|')));
+    }
+  }
+
+  /** Window start first and zero-padded, so that the store's byte order is time order. */
+  static String windowKey(long windowStart, String scopeKey) {
+    return pad(windowStart) + "|" + scopeKey;
+  }
+
+  private static String pad(long millis) {
+    return String.format("%019d", Math.max(0, millis));
+  }
+}

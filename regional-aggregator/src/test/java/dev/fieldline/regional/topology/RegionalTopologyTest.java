@@ -1,0 +1,351 @@
+package dev.fieldline.regional.topology;
+
+import static dev.fieldline.regional.Summaries.T0;
+import static dev.fieldline.regional.Summaries.decision;
+import static dev.fieldline.regional.Summaries.summary;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.fieldline.regional.health.DeviceHealth;
+import dev.fieldline.regional.residency.Pseudonymizer;
+import dev.fieldline.regional.residency.ResidencyPolicy;
+import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.stats.RunningStats;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.schema.v1.RegionalAggregate;
+import dev.fieldline.schema.v1.Scope;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RegionalTopologyTest {
+  private static final Duration GRACE = Duration.ofSeconds(10);
+
+  private final RegionalCounters counters = new RegionalCounters();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, EdgeSummary> summaries;
+  private TestInputTopic<String, byte[]> rawSummaries;
+  private TestInputTopic<String, DecisionEvent> decisions;
+  private TestOutputTopic<String, RegionalAggregate> aggregates;
+  private TestOutputTopic<String, RegionalAggregate> export;
+  private TestOutputTopic<String, byte[]> deadLetters;
+
+  private void start(RegionalSettings settings) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "regional-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class);
+    props.put(DeadLetterDeserializationHandler.COUNTERS_CONFIG, counters);
+    driver = new TopologyTestDriver(RegionalTopology.build(settings, counters), props, T0);
+    summaries =
+        driver.createInputTopic(
+            Topics.EDGE_SUMMARIES.name(),
+            new StringSerializer(),
+            Topics.EDGE_SUMMARIES.valueSerde().serializer());
+    rawSummaries =
+        driver.createInputTopic(
+            Topics.EDGE_SUMMARIES.name(), new StringSerializer(), new ByteArraySerializer());
+    decisions =
+        driver.createInputTopic(
+            Topics.EDGE_DECISIONS.name(),
+            new StringSerializer(),
+            Topics.EDGE_DECISIONS.valueSerde().serializer());
+    aggregates =
+        driver.createOutputTopic(
+            Topics.REGIONAL_AGGREGATES.name(),
+            new StringDeserializer(),
+            Topics.REGIONAL_AGGREGATES.valueSerde().deserializer());
+    export =
+        driver.createOutputTopic(
+            Topics.REGIONAL_EXPORT.name(),
+            new StringDeserializer(),
+            Topics.REGIONAL_EXPORT.valueSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            Topics.EDGE_SUMMARIES.deadLetterTopic(),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+  }
+
+  private static RegionalSettings settings() {
+    return RegionalSettings.defaults("eu-west")
+        .withWindows(Duration.ofMinutes(1), GRACE, Duration.ZERO);
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private void send(EdgeSummary summary) {
+    summaries.pipeInput(summary.getDeviceId(), summary);
+  }
+
+  /** A summary of another device far enough ahead to move stream time to {@code second}. */
+  private void advanceStreamTimeTo(int second) {
+    send(summary("gw-9", "site-z", "clock-" + second, "clock", second - 10, 0.0));
+  }
+
+  private Map<String, RegionalAggregate> finalAggregatesByKey() {
+    return aggregates.readValuesToList().stream()
+        .filter(a -> !a.getDeviceType().equals("clock"))
+        .collect(Collectors.toMap(RegionalAggregate::getKey, a -> a));
+  }
+
+  @Test
+  void shouldRollUpPerSiteAndPerDeviceTypeMatchingHandComputation() {
+    start(settings());
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10, 20));
+    send(summary("gw-1", "site-a", "d1", "chiller", 10, 30));
+    send(summary("gw-2", "site-b", "d2", "chiller", 0, 40));
+    send(summary("gw-2", "site-b", "d3", "pump", 20, 5));
+
+    assertThat(aggregates.isEmpty()).as("nothing is final before the grace period").isTrue();
+    advanceStreamTimeTo(71);
+
+    Map<String, RegionalAggregate> out = finalAggregatesByKey();
+    assertThat(out.keySet())
+        .containsExactlyInAnyOrder(
+            "site|site-a|chiller|temperature",
+            "site|site-b|chiller|temperature",
+            "site|site-b|pump|temperature",
+            "type|chiller|temperature",
+            "type|pump|temperature");
+
+    RegionalAggregate siteA = out.get("site|site-a|chiller|temperature");
+    assertThat(siteA.getScope()).isEqualTo(Scope.SITE);
+    assertThat(siteA.getSiteId()).isEqualTo("site-a");
+    assertThat(siteA.getWindowStart()).isEqualTo(T0);
+    assertThat(siteA.getWindowEnd()).isEqualTo(T0.plusSeconds(60));
+    assertThat(siteA.getStats().getCount()).isEqualTo(3);
+    assertThat(siteA.getStats().getSum()).isEqualTo(60.0);
+    assertThat(siteA.getStats().getMin()).isEqualTo(10.0);
+    assertThat(siteA.getStats().getMax()).isEqualTo(30.0);
+    assertThat(siteA.getDeviceCount()).isEqualTo(1);
+    assertThat(siteA.getSummaryCount()).isEqualTo(2);
+    assertThat(siteA.getAnomalyCount()).isEqualTo(1);
+    assertThat(siteA.getRejectedCount()).isEqualTo(2);
+    assertThat(siteA.getFilteredCount()).isEqualTo(4);
+    assertThat(siteA.getRegion()).isEqualTo("eu-west");
+    assertThat(siteA.getOriginRegion()).isEqualTo("eu-west");
+
+    RegionalAggregate chillers = out.get("type|chiller|temperature");
+    RunningStats expected = RunningStats.of(10, 20, 30, 40);
+    assertThat(chillers.getScope()).isEqualTo(Scope.DEVICE_TYPE);
+    assertThat(chillers.getSiteId()).isNull();
+    assertThat(chillers.getStats().getCount()).isEqualTo(4);
+    assertThat(chillers.getStats().getMean()).isCloseTo(expected.mean(), within(1e-12));
+    assertThat(chillers.getStats().getM2()).isCloseTo(expected.m2(), within(1e-9));
+    assertThat(chillers.getDeviceCount()).isEqualTo(2);
+    assertThat(chillers.getSummaryCount()).isEqualTo(3);
+
+    advanceStreamTimeTo(200);
+    assertThat(finalAggregatesByKey()).as("each window is emitted once").isEmpty();
+  }
+
+  @Test
+  void shouldMergeLateSummaryWithinGraceAndDeadLetterOneBeyondIt() {
+    start(settings());
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    advanceStreamTimeTo(65); // past the window end, within grace
+    send(summary("gw-1", "site-a", "d2", "chiller", 50, 20));
+    assertThat(counters.lateSummaries.sum()).isZero();
+
+    advanceStreamTimeTo(75); // past end + grace: the window closes
+    Map<String, RegionalAggregate> out = finalAggregatesByKey();
+    assertThat(out.get("type|chiller|temperature").getStats().getCount()).isEqualTo(2);
+
+    EdgeSummary tooLate = summary("gw-1", "site-a", "d3", "chiller", 40, 99);
+    send(tooLate);
+
+    assertThat(counters.lateSummaries.sum()).isEqualTo(1);
+    TestRecord<String, byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isEqualTo("d3");
+    assertThat(Topics.EDGE_SUMMARIES.valueSerde().deserializer().deserialize("t", dead.value()))
+        .isEqualTo(tooLate);
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("late");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.ERROR)).contains("closed");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_TOPIC))
+        .isEqualTo("edge.summaries");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("4");
+    assertThat(deadLetters.isEmpty()).isTrue();
+
+    advanceStreamTimeTo(300);
+    assertThat(finalAggregatesByKey()).as("a late summary never re-opens a window").isEmpty();
+  }
+
+  @Test
+  void shouldCountSummaryResentByEdgeOnce() {
+    start(settings());
+    EdgeSummary summary = summary("gw-1", "site-a", "d1", "chiller", 0, 10, 20);
+    send(summary);
+    send(summary);
+    send(summary("gw-1", "site-a", "d1", "chiller", 10, 30));
+    send(summary);
+
+    advanceStreamTimeTo(80);
+
+    RegionalAggregate chillers = finalAggregatesByKey().get("type|chiller|temperature");
+    assertThat(chillers.getStats().getCount()).isEqualTo(3);
+    assertThat(chillers.getSummaryCount()).isEqualTo(2);
+    assertThat(counters.duplicates.sum()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldSendUndecodableRecordsToDeadLetterTopicAndKeepGoing() {
+    start(settings());
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    byte[] garbage = "{not avro}".getBytes(StandardCharsets.UTF_8);
+    rawSummaries.pipeInput("d9", garbage);
+    byte[] unknownFingerprint =
+        Topics.EDGE_SUMMARIES
+            .valueSerde()
+            .serializer()
+            .serialize("t", summary("gw-1", "site-a", "d8", "chiller", 0, 1));
+    unknownFingerprint[5] ^= 0x11;
+    rawSummaries.pipeInput("d8", unknownFingerprint);
+    send(summary("gw-1", "site-a", "d2", "chiller", 10, 30));
+    advanceStreamTimeTo(80);
+
+    List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(2);
+    assertThat(dead.get(0).key()).isEqualTo("d9");
+    assertThat(dead.get(0).value()).isEqualTo(garbage);
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON))
+        .isEqualTo("undecodable");
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.ERROR))
+        .contains("not an Avro single-object payload");
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_TOPIC))
+        .isEqualTo("edge.summaries");
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_PARTITION))
+        .isEqualTo("0");
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+    assertThat(DeadLetters.header(dead.get(1).headers(), DeadLetters.ERROR))
+        .contains("unknown schema fingerprint")
+        .contains("edge.summaries");
+    assertThat(counters.undecodable.sum()).isEqualTo(2);
+    assertThat(finalAggregatesByKey().get("type|chiller|temperature").getStats().getCount())
+        .as("the good summaries around the bad ones are all counted")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void shouldLetNothingIdentifyingLeaveUnderEuPolicy() {
+    ResidencyPolicy eu =
+        new ResidencyPolicy(
+            ResidencyPolicy.Identifiers.PSEUDONYMIZE,
+            Set.of(),
+            Set.of(),
+            new Pseudonymizer("eu-west-regional-secret-0001"));
+    start(settings().withResidency(eu));
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    send(summary("gw-2", "site-b", "d2", "chiller", 0, 20));
+    advanceStreamTimeTo(80);
+
+    List<TestRecord<String, RegionalAggregate>> exported =
+        export.readRecordsToList().stream()
+            .filter(r -> !r.value().getDeviceType().equals("clock"))
+            .toList();
+    assertThat(exported).hasSize(3);
+    for (TestRecord<String, RegionalAggregate> record : exported) {
+      String everything = record.key() + " " + record.value();
+      for (String identifier : List.of("site-a", "site-b", "d1", "d2", "gw-1", "gw-2")) {
+        assertThat(everything).doesNotContain(identifier);
+      }
+      assertThat(record.key()).isEqualTo(record.value().getKey());
+    }
+    assertThat(exported)
+        .filteredOn(r -> r.value().getScope() == Scope.SITE)
+        .extracting(r -> r.value().getSiteId())
+        .hasSize(2)
+        .allMatch(site -> site.startsWith("ps-"))
+        .doesNotHaveDuplicates();
+    assertThat(finalAggregatesByKey()).containsKey("site|site-a|chiller|temperature");
+  }
+
+  @Test
+  void shouldWithholdSiteScopeWhenIdentifiersAreDroppedAndZeroDroppedFields() {
+    ResidencyPolicy strict =
+        new ResidencyPolicy(
+            ResidencyPolicy.Identifiers.DROP, Set.of(), Set.of("anomalyCount"), null);
+    start(settings().withResidency(strict));
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10, 11));
+    advanceStreamTimeTo(80);
+
+    List<RegionalAggregate> exported =
+        export.readValuesToList().stream().filter(a -> !a.getDeviceType().equals("clock")).toList();
+    assertThat(exported)
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getScope()).isEqualTo(Scope.DEVICE_TYPE);
+              assertThat(a.getAnomalyCount()).isZero();
+              assertThat(a.getStats().getCount()).isEqualTo(2);
+            });
+    assertThat(counters.withheld.sum()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void shouldKeepDeviceHealthWithLatestSummaryAndRecentDecisions() {
+    start(settings());
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    send(summary("gw-1", "site-a", "d1", "chiller", 10, 12, 14));
+    for (int seq = 1; seq <= 12; seq++) {
+      decisions.pipeInput("d1", decision("d1", seq, 10 + seq));
+    }
+
+    KeyValueStore<String, DeviceHealth> table =
+        driver.getKeyValueStore(RegionalTopology.DEVICE_HEALTH_STORE);
+    DeviceHealth health = table.get("d1");
+
+    assertThat(health.siteId).isEqualTo("site-a");
+    assertThat(health.gatewayId).isEqualTo("gw-1");
+    assertThat(health.summaries).isEqualTo(2);
+    assertThat(health.decisions).isEqualTo(12);
+    assertThat(health.lastSeen).isEqualTo(T0.plusSeconds(22).plusMillis(1).toEpochMilli());
+    assertThat(health.metrics.get("temperature").windowStart)
+        .isEqualTo(T0.plusSeconds(10).toEpochMilli());
+    assertThat(health.metrics.get("temperature").mean).isEqualTo(13.0);
+    assertThat(health.recentDecisions).hasSize(10);
+    assertThat(health.recentDecisions.get(0).readingSeq).isEqualTo(12);
+    assertThat(health.recentDecisions.get(0).featureVersion).isEqualTo(4L);
+    assertThat(table.get("unknown")).isNull();
+  }
+
+  @Test
+  void shouldCloseWindowsOfASilentStreamByWallClockWhenIdleCloseIsSet() {
+    start(
+        RegionalSettings.defaults("eu-west")
+            .withWindows(Duration.ofMinutes(1), GRACE, Duration.ofSeconds(5)));
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+
+    driver.advanceWallClockTime(Duration.ofSeconds(70));
+    assertThat(aggregates.isEmpty()).as("not before end + grace + idle-close").isTrue();
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+    assertThat(finalAggregatesByKey()).hasSize(2);
+    send(summary("gw-1", "site-a", "d2", "chiller", 20, 10));
+    assertThat(counters.lateSummaries.sum()).isEqualTo(1);
+  }
+}
