@@ -8,7 +8,7 @@ import java.time.Instant;
 /** Test fixtures: edge summaries and decisions with readable defaults. */
 public final class Summaries {
   /** The epoch of every test: a minute boundary. */
-  public static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  public static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
 
   private Summaries() {}
 

@@ -1,5 +1,6 @@
 package dev.fieldline.support.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class SecretRef {
     this.file = file == null ? "" : file;
   }
 
+  @JsonIgnore
   public boolean isSet() {
     return !env.isBlank() || !file.isBlank();
   }

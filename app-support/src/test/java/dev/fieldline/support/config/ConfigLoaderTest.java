@@ -40,6 +40,8 @@ class ConfigLoaderTest {
             tags: [a, b]
             client:
               security.protocol: SSL
+            secret:
+              file: /run/secrets/key
             """);
 
     SampleConfig config =
@@ -53,6 +55,8 @@ class ConfigLoaderTest {
     assertThat(config.getWindows().getSize()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.getWindows().getGrace()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.getTags()).containsExactly("a", "b");
+    assertThat(config.getSecret().getFile()).isEqualTo("/run/secrets/key");
+    assertThat(config.getSecret().isSet()).isTrue();
     assertThat(config.getClient())
         .containsEntry("security.protocol", "SSL")
         .containsEntry("linger.ms", "5");
@@ -151,6 +155,15 @@ class ConfigLoaderTest {
     private Windows windows = new Windows();
     private List<String> tags = new ArrayList<>();
     private Map<String, String> client = new LinkedHashMap<>();
+    private SecretRef secret = new SecretRef();
+
+    public SecretRef getSecret() {
+      return secret;
+    }
+
+    public void setSecret(SecretRef secret) {
+      this.secret = secret;
+    }
 
     public String getName() {
       return name;

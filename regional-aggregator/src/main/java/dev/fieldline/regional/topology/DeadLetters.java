@@ -20,6 +20,8 @@ public final class DeadLetters {
 
   public static final String LATE = "late";
 
+  public static final String FUTURE = "future";
+
   private DeadLetters() {}
 
   public static Headers headers(

@@ -9,24 +9,28 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Lets each edge summary through once per natural key (gateway, device, metric, window start),
- * however often the edge re-sends it after a retry or a restart. Keys are remembered in a window
- * store for the configured retention, which must cover the edge's longest replay.
+ * however often the edge re-sends it after a retry or a restart, and rejects summaries from the
+ * future (an edge whose clock runs far ahead would otherwise hold every window open). Keys are
+ * remembered in a window store for the configured retention, which must cover the edge's longest
+ * replay.
  *
  * <p>Input is keyed by deviceId, so every copy of a summary reaches the same task.
  */
-final class DedupProcessor implements Processor<String, EdgeSummary, String, EdgeSummary> {
+final class DedupProcessor implements Processor<String, EdgeSummary, String, Screened> {
   static final String STORE = "summary-dedup";
 
   private final RegionalCounters counters;
-  private ProcessorContext<String, EdgeSummary> context;
+  private final long maxFutureSkew;
+  private ProcessorContext<String, Screened> context;
   private WindowStore<String, Long> seen;
 
-  DedupProcessor(RegionalCounters counters) {
+  DedupProcessor(RegionalSettings settings, RegionalCounters counters) {
     this.counters = counters;
+    this.maxFutureSkew = settings.maxFutureSkew().toMillis();
   }
 
   @Override
-  public void init(ProcessorContext<String, EdgeSummary> context) {
+  public void init(ProcessorContext<String, Screened> context) {
     this.context = context;
     this.seen = context.getStateStore(STORE);
   }
@@ -35,6 +39,21 @@ final class DedupProcessor implements Processor<String, EdgeSummary, String, Edg
   public void process(Record<String, EdgeSummary> record) {
     EdgeSummary summary = record.value();
     if (summary == null) {
+      return;
+    }
+    stampSource(record);
+    long now = context.currentSystemTimeMs();
+    if (summary.getWindowEnd().toEpochMilli() > now + maxFutureSkew) {
+      counters.futureSummaries.increment();
+      String detail =
+          "window end "
+              + summary.getWindowEnd()
+              + " is more than "
+              + java.time.Duration.ofMillis(maxFutureSkew)
+              + " ahead of this instance's clock (edge clock skew?)";
+      context.forward(
+          record.withValue(
+              Screened.rejected(new RejectedSummary(summary, DeadLetters.FUTURE, detail))));
       return;
     }
     String key = naturalKey(summary);
@@ -47,14 +66,17 @@ final class DedupProcessor implements Processor<String, EdgeSummary, String, Edg
     }
     seen.put(key, summary.getStats().getCount(), windowStart);
     counters.summariesIn.increment();
-    // Remember where the summary came from: after repartitioning, a dead letter must still name it.
+    context.forward(record.withValue(Screened.accepted(summary)));
+  }
+
+  /** After repartitioning, a dead letter must still name where its summary came from. */
+  private void stampSource(Record<String, EdgeSummary> record) {
     context
         .recordMetadata()
         .ifPresent(
             source ->
                 SourceHeaders.stamp(
                     record.headers(), source.topic(), source.partition(), source.offset()));
-    context.forward(record);
   }
 
   static String naturalKey(EdgeSummary summary) {

@@ -19,6 +19,11 @@ public final class RegionalCounters {
    */
   public final LongAdder lateSummaries = new LongAdder();
 
+  /**
+   * Summaries whose window lies too far ahead of this instance's clock, sent to the dead letters.
+   */
+  public final LongAdder futureSummaries = new LongAdder();
+
   /** Records that could not be decoded, sent to the dead-letter topic. */
   public final LongAdder undecodable = new LongAdder();
 
@@ -39,6 +44,7 @@ public final class RegionalCounters {
         "summaries_in", summariesIn,
         "duplicates", duplicates,
         "late_summaries", lateSummaries,
+        "future_summaries", futureSummaries,
         "undecodable", undecodable,
         "decisions_in", decisionsIn,
         "aggregates_out", aggregatesOut,

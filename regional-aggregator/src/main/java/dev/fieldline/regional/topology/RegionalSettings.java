@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param grace how long after a window's end late summaries are still merged
  * @param idleClose when positive, windows also close by wall clock this long after end + grace
  * @param punctuateEvery how often the wall clock is checked for idle windows
+ * @param maxFutureSkew summaries whose window ends further ahead of the clock are dead-lettered
  * @param dedupRetention how long summary keys are remembered for deduplication
  * @param recentDecisions how many recent decisions the health table keeps per device
  * @param residency what may leave the region
@@ -22,6 +23,7 @@ public record RegionalSettings(
     Duration grace,
     Duration idleClose,
     Duration punctuateEvery,
+    Duration maxFutureSkew,
     Duration dedupRetention,
     int recentDecisions,
     ResidencyPolicy residency) {
@@ -32,8 +34,8 @@ public record RegionalSettings(
     if (windowSize.toMillis() <= 0) {
       throw new IllegalArgumentException("windowSize must be positive");
     }
-    if (grace.isNegative() || idleClose.isNegative()) {
-      throw new IllegalArgumentException("grace and idleClose must not be negative");
+    if (grace.isNegative() || idleClose.isNegative() || maxFutureSkew.isNegative()) {
+      throw new IllegalArgumentException("grace, idleClose and maxFutureSkew must not be negative");
     }
     if (dedupRetention.compareTo(windowSize.plus(grace)) < 0) {
       throw new IllegalArgumentException("dedupRetention must cover windowSize + grace");
@@ -48,6 +50,7 @@ public record RegionalSettings(
         Duration.ofSeconds(30),
         Duration.ZERO,
         Duration.ofSeconds(1),
+        Duration.ofMinutes(5),
         Duration.ofHours(24),
         10,
         ResidencyPolicy.open());
@@ -55,7 +58,15 @@ public record RegionalSettings(
 
   public RegionalSettings withWindows(Duration size, Duration grace, Duration idleClose) {
     return new RegionalSettings(
-        region, size, grace, idleClose, punctuateEvery, dedupRetention, recentDecisions, residency);
+        region,
+        size,
+        grace,
+        idleClose,
+        punctuateEvery,
+        maxFutureSkew,
+        dedupRetention,
+        recentDecisions,
+        residency);
   }
 
   public RegionalSettings withResidency(ResidencyPolicy policy) {
@@ -65,8 +76,22 @@ public record RegionalSettings(
         grace,
         idleClose,
         punctuateEvery,
+        maxFutureSkew,
         dedupRetention,
         recentDecisions,
         policy);
+  }
+
+  public RegionalSettings withMaxFutureSkew(Duration skew) {
+    return new RegionalSettings(
+        region,
+        windowSize,
+        grace,
+        idleClose,
+        punctuateEvery,
+        skew,
+        dedupRetention,
+        recentDecisions,
+        residency);
   }
 }

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * edge.summaries ─▶ dedup ─┬─▶ device health table ◀── edge.decisions
+ *                 (future)─┼─▶ edge.summaries.dlq
  *                          └─▶ repartition by (device type, metric) ─▶ roll-up ─┬─▶ regional.aggregates
  *                                                               (site and type)   ├─▶ residency ─▶ regional.export
  *                                                                                 └─▶ late ─▶ edge.summaries.dlq
@@ -45,13 +46,29 @@ public final class RegionalTopology {
     Serde<EdgeSummary> summaries = Topics.EDGE_SUMMARIES.valueSerde();
     addStores(builder, settings, keys);
 
-    KStream<String, EdgeSummary> fresh =
+    Serde<byte[]> bytes = Serdes.ByteArray();
+    Map<String, KStream<String, Screened>> screened =
         builder.stream(
                 Topics.EDGE_SUMMARIES.name(),
                 Consumed.with(keys, summaries)
                     .withTimestampExtractor(new EventTimeExtractor())
                     .withName("edge-summaries"))
-            .process(() -> new DedupProcessor(counters), Named.as("dedup"), DedupProcessor.STORE);
+            .process(
+                () -> new DedupProcessor(settings, counters),
+                Named.as("dedup"),
+                DedupProcessor.STORE)
+            .split(Named.as("screen-"))
+            .branch((key, s) -> s.isRejected(), Branched.as("rejected"))
+            .defaultBranch(Branched.as("accepted"));
+    screened
+        .get("screen-rejected")
+        .mapValues(Screened::rejected, Named.as("screen-rejection"))
+        .process(SummaryDeadLetters::new, Named.as("rejected-to-dead-letters"))
+        .to(
+            Topics.EDGE_SUMMARIES.deadLetterTopic(),
+            Produced.with(keys, bytes).withName("rejected-dlq"));
+    KStream<String, EdgeSummary> fresh =
+        screened.get("screen-accepted").mapValues(Screened::summary, Named.as("accepted"));
 
     fresh.process(
         DeviceHealthProcessors.FromSummaries::new,
@@ -83,15 +100,16 @@ public final class RegionalTopology {
                 RollupProcessor.DEVICES_STORE,
                 RollupProcessor.WATERMARK_STORE)
             .split(Named.as("rollup-"))
-            .branch((key, result) -> result.isLate(), Branched.as("late"))
+            .branch((key, result) -> result.isRejected(), Branched.as("late"))
             .defaultBranch(Branched.as("final"));
 
     rolled
         .get("rollup-late")
-        .process(LateSummaryDeadLetters::new, Named.as("late-to-dead-letters"))
+        .mapValues(RollupResult::rejected, Named.as("late-rejection"))
+        .process(SummaryDeadLetters::new, Named.as("late-to-dead-letters"))
         .to(
             Topics.EDGE_SUMMARIES.deadLetterTopic(),
-            Produced.with(keys, Serdes.ByteArray()).withName("late-dlq"));
+            Produced.with(keys, bytes).withName("late-dlq"));
 
     Serde<RegionalAggregate> aggregates = Topics.REGIONAL_AGGREGATES.valueSerde();
     KStream<String, RegionalAggregate> finals =

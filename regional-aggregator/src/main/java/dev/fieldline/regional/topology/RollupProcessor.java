@@ -25,8 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * window's start. A window is final once the watermark passes its end, the watermark being the
  * task's stream time minus the grace period and, when {@code idleClose} is set, also the wall clock
  * minus grace and idle-close (so that windows close when the input falls silent). Summaries for
- * windows that are already final come out as {@link RollupResult#late} and never change an emitted
- * aggregate.
+ * windows that are already final come out as {@link RollupResult#rejected} and never change an
+ * emitted aggregate.
  *
  * <p>The watermark, the open windows and their distinct devices are in changelogged stores, so a
  * task that moves to another instance resumes exactly where the last commit left it.
@@ -98,7 +98,9 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
               + " (grace "
               + Duration.ofMillis(grace)
               + ")";
-      context.forward(record.withValue(RollupResult.late(summary, reason)));
+      context.forward(
+          record.withValue(
+              RollupResult.rejected(new RejectedSummary(summary, DeadLetters.LATE, reason))));
       return;
     }
 

@@ -1,25 +1,23 @@
 package dev.fieldline.regional.topology;
 
-import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.RegionalAggregate;
 
 /**
  * What the roll-up emits: a final aggregate, or a summary that came after its window had closed.
  *
  * @param aggregate the final roll-up of one scope and window, or null
- * @param late the late summary, or null
- * @param reason why the summary is late, or null
+ * @param rejected the late summary, or null
  */
-record RollupResult(RegionalAggregate aggregate, EdgeSummary late, String reason) {
+record RollupResult(RegionalAggregate aggregate, RejectedSummary rejected) {
   static RollupResult of(RegionalAggregate aggregate) {
-    return new RollupResult(aggregate, null, null);
+    return new RollupResult(aggregate, null);
   }
 
-  static RollupResult late(EdgeSummary summary, String reason) {
-    return new RollupResult(null, summary, reason);
+  static RollupResult rejected(RejectedSummary rejected) {
+    return new RollupResult(null, rejected);
   }
 
-  boolean isLate() {
-    return late != null;
+  boolean isRejected() {
+    return rejected != null;
   }
 }

@@ -17,6 +17,7 @@ import dev.fieldline.schema.v1.RegionalAggregate;
 import dev.fieldline.schema.v1.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -88,7 +89,8 @@ class RegionalTopologyTest {
 
   private static RegionalSettings settings() {
     return RegionalSettings.defaults("eu-west")
-        .withWindows(Duration.ofMinutes(1), GRACE, Duration.ZERO);
+        .withWindows(Duration.ofMinutes(1), GRACE, Duration.ZERO)
+        .withMaxFutureSkew(Duration.ofHours(1));
   }
 
   @AfterEach
@@ -193,6 +195,29 @@ class RegionalTopologyTest {
 
     advanceStreamTimeTo(300);
     assertThat(finalAggregatesByKey()).as("a late summary never re-opens a window").isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterSummaryFromTheFutureWithoutHoldingWindowsOpen() {
+    start(settings().withMaxFutureSkew(Duration.ofMinutes(5)));
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    // An hour ahead of the test's clock and of the real one, as a gateway with a wrong clock sends.
+    int aheadOfRealClock = (int) (Instant.now().getEpochSecond() - T0.getEpochSecond()) + 3_600;
+    EdgeSummary skewed = summary("gw-7", "site-a", "d7", "chiller", aheadOfRealClock, 50);
+    send(skewed);
+    send(summary("gw-1", "site-a", "d1", "chiller", 10, 30));
+
+    TestRecord<String, byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.key()).isEqualTo("d7");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("future");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.ERROR)).contains("ahead");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+    assertThat(counters.futureSummaries.sum()).isEqualTo(1);
+
+    driver.advanceWallClockTime(Duration.ofMinutes(2));
+    advanceStreamTimeTo(80);
+    assertThat(finalAggregatesByKey().get("type|chiller|temperature").getStats().getCount())
+        .isEqualTo(2);
   }
 
   @Test
@@ -337,7 +362,8 @@ class RegionalTopologyTest {
   void shouldCloseWindowsOfASilentStreamByWallClockWhenIdleCloseIsSet() {
     start(
         RegionalSettings.defaults("eu-west")
-            .withWindows(Duration.ofMinutes(1), GRACE, Duration.ofSeconds(5)));
+            .withWindows(Duration.ofMinutes(1), GRACE, Duration.ofSeconds(5))
+            .withMaxFutureSkew(Duration.ofHours(1)));
     send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
 
     driver.advanceWallClockTime(Duration.ofSeconds(70));

@@ -8,10 +8,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Turns a late summary back into a dead letter of {@code edge.summaries}: its original key and
+ * Turns a rejected summary back into a dead letter of {@code edge.summaries}: its original key and
  * encoding, with the reason and its original topic, partition and offset in headers.
  */
-final class LateSummaryDeadLetters implements Processor<String, RollupResult, String, byte[]> {
+final class SummaryDeadLetters implements Processor<String, RejectedSummary, String, byte[]> {
   private final Serializer<EdgeSummary> serializer =
       Topics.EDGE_SUMMARIES.valueSerde().serializer();
   private ProcessorContext<String, byte[]> context;
@@ -22,13 +22,13 @@ final class LateSummaryDeadLetters implements Processor<String, RollupResult, St
   }
 
   @Override
-  public void process(Record<String, RollupResult> record) {
-    EdgeSummary summary = record.value().late();
+  public void process(Record<String, RejectedSummary> record) {
+    EdgeSummary summary = record.value().summary();
     var headers =
         DeadLetters.headers(
             record.headers(),
-            DeadLetters.LATE,
             record.value().reason(),
+            record.value().detail(),
             SourceHeaders.topic(record.headers(), Topics.EDGE_SUMMARIES.name()),
             SourceHeaders.partition(record.headers()),
             SourceHeaders.offset(record.headers()));
