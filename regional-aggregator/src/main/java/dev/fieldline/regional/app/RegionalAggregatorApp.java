@@ -26,6 +26,11 @@ public final class RegionalAggregatorApp implements Callable<Integer> {
   static final ConfigLoader<AggregatorConfig> LOADER =
       new ConfigLoader<>(AggregatorConfig.class, AggregatorConfig.ENV_PREFIX);
 
+  /** The loader of this service's config (file, FIELDLINE_REGIONAL_* variables, overrides). */
+  public static ConfigLoader<AggregatorConfig> loader() {
+    return LOADER;
+  }
+
   @Override
   public Integer call() {
     CommandLine.usage(this, System.out);

@@ -1,13 +1,9 @@
 package dev.fieldline.regional.topology;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fieldline.regional.health.DeviceHealth;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,26 +15,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DeviceHealthProcessors {
   static final String STORE = "device-health";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private DeviceHealthProcessors() {}
 
   static Serde<DeviceHealth> serde() {
-    return Serdes.serdeFrom(
-        (topic, health) -> {
-          try {
-            return health == null ? null : JSON.writeValueAsBytes(health);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        },
-        (topic, bytes) -> {
-          try {
-            return bytes == null ? null : JSON.readValue(bytes, DeviceHealth.class);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    return HealthCodec.serde();
   }
 
   /** Updates the table from a (deduplicated) summary. */

@@ -136,6 +136,12 @@ public final class RegionalTopology {
     return builder.build();
   }
 
+  /**
+   * Stores whose keys are updated again and again (a window's state, a device's health, the
+   * watermark) are cached, so they reach RocksDB and the changelog once per commit rather than once
+   * per summary; the dedup and device-membership stores write each key once, so a cache would only
+   * cost.
+   */
   private static void addStores(
       StreamsBuilder builder, RegionalSettings settings, Serde<String> keys) {
     builder.addStateStore(
@@ -146,19 +152,24 @@ public final class RegionalTopology {
             Serdes.Long()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(DeviceHealthProcessors.STORE),
-            keys,
-            DeviceHealthProcessors.serde()));
+                Stores.persistentKeyValueStore(DeviceHealthProcessors.STORE),
+                keys,
+                DeviceHealthProcessors.serde())
+            .withCachingEnabled());
+    // The roll-up holds only the open windows: small enough for memory, and changelogged like
+    // every store, so a task that moves restores it.
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(RollupProcessor.WINDOWS_STORE),
-            keys,
-            RollupState.serde()));
+                Stores.inMemoryKeyValueStore(RollupProcessor.WINDOWS_STORE),
+                keys,
+                RollupState.serde())
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(RollupProcessor.DEVICES_STORE), keys, Serdes.Long()));
+            Stores.inMemoryKeyValueStore(RollupProcessor.DEVICES_STORE), keys, Serdes.Long()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(RollupProcessor.WATERMARK_STORE), keys, Serdes.Long()));
+                Stores.inMemoryKeyValueStore(RollupProcessor.WATERMARK_STORE), keys, Serdes.Long())
+            .withCachingEnabled());
   }
 }

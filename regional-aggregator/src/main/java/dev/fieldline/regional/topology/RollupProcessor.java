@@ -203,6 +203,7 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   }
 
   private static String pad(long millis) {
-    return String.format("%019d", Math.max(0, millis));
+    String digits = Long.toString(Math.max(0, millis));
+    return "0".repeat(19 - digits.length()) + digits;
   }
 }

@@ -2,12 +2,7 @@ package dev.fieldline.regional.topology;
 
 import dev.fieldline.schema.stats.RunningStats;
 import dev.fieldline.schema.v1.EdgeSummary;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.fieldline.schema.v1.Stats;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -64,64 +59,54 @@ final class RollupState {
   }
 
   private byte[] toBytes() {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream(128);
-    try (DataOutputStream out = new DataOutputStream(buffer)) {
-      out.writeByte(FORMAT);
-      out.writeBoolean(siteId != null);
-      if (siteId != null) {
-        out.writeUTF(siteId);
-      }
-      out.writeUTF(deviceType);
-      out.writeUTF(metric);
-      out.writeLong(stats.count());
-      out.writeDouble(stats.sum());
-      out.writeDouble(stats.min());
-      out.writeDouble(stats.max());
-      out.writeDouble(stats.mean());
-      out.writeDouble(stats.m2());
-      out.writeLong(deviceCount);
-      out.writeLong(anomalyCount);
-      out.writeLong(decisionCount);
-      out.writeLong(rejectedCount);
-      out.writeLong(filteredCount);
-      out.writeLong(summaryCount);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return buffer.toByteArray();
+    return new StateWriter(128)
+        .putByte(FORMAT)
+        .putString(siteId)
+        .putString(deviceType)
+        .putString(metric)
+        .putLong(stats.count())
+        .putDouble(stats.sum())
+        .putDouble(stats.min())
+        .putDouble(stats.max())
+        .putDouble(stats.mean())
+        .putDouble(stats.m2())
+        .putLong(deviceCount)
+        .putLong(anomalyCount)
+        .putLong(decisionCount)
+        .putLong(rejectedCount)
+        .putLong(filteredCount)
+        .putLong(summaryCount)
+        .toBytes();
   }
 
   private static RollupState fromBytes(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      byte format = in.readByte();
-      if (format != FORMAT) {
-        throw new IllegalStateException("unknown roll-up state format " + format);
-      }
-      String siteId = in.readBoolean() ? in.readUTF() : null;
-      String deviceType = in.readUTF();
-      String metric = in.readUTF();
-      RunningStats stats =
-          RunningStats.fromAvro(
-              new dev.fieldline.schema.v1.Stats(
-                  in.readLong(),
-                  in.readDouble(),
-                  in.readDouble(),
-                  in.readDouble(),
-                  in.readDouble(),
-                  in.readDouble()));
-      RollupState state = new RollupState(stats);
-      state.siteId = siteId;
-      state.deviceType = deviceType;
-      state.metric = metric;
-      state.deviceCount = in.readLong();
-      state.anomalyCount = in.readLong();
-      state.decisionCount = in.readLong();
-      state.rejectedCount = in.readLong();
-      state.filteredCount = in.readLong();
-      state.summaryCount = in.readLong();
-      return state;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    StateReader in = new StateReader(bytes);
+    byte format = in.getByte();
+    if (format != FORMAT) {
+      throw new IllegalStateException("unknown roll-up state format " + format);
     }
+    String siteId = in.getString();
+    String deviceType = in.getString();
+    String metric = in.getString();
+    RollupState state =
+        new RollupState(
+            RunningStats.fromAvro(
+                new Stats(
+                    in.getLong(),
+                    in.getDouble(),
+                    in.getDouble(),
+                    in.getDouble(),
+                    in.getDouble(),
+                    in.getDouble())));
+    state.siteId = siteId;
+    state.deviceType = deviceType;
+    state.metric = metric;
+    state.deviceCount = in.getLong();
+    state.anomalyCount = in.getLong();
+    state.decisionCount = in.getLong();
+    state.rejectedCount = in.getLong();
+    state.filteredCount = in.getLong();
+    state.summaryCount = in.getLong();
+    return state;
   }
 }

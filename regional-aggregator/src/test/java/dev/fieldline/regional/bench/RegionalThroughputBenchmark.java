@@ -1,0 +1,209 @@
+package dev.fieldline.regional.bench;
+
+import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.regional.app.RegionalAggregator;
+import dev.fieldline.regional.app.RegionalAggregatorApp;
+import dev.fieldline.regional.config.AggregatorConfig;
+import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.codec.AvroCodec;
+import dev.fieldline.schema.stats.RunningStats;
+import dev.fieldline.schema.v1.EdgeSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code bench/regional-throughput}: preloads {@code edge.summaries} on an embedded cluster, runs
+ * one aggregator instance with exactly-once until every input summary is consumed and committed,
+ * and in the same run reads the same topic with a plain consumer that only decodes (the floor).
+ *
+ * <p>Arguments: {@code [summaries] [devices] [partitions] [setting=value...]}, defaults 1,000,000,
+ * 10,000 and 3; settings override the aggregator's config (e.g. {@code streams.threads=2}).
+ */
+public final class RegionalThroughputBenchmark {
+  private RegionalThroughputBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int summaries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int devices = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+    int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Path state = Files.createTempDirectory("fieldline-bench-regional");
+
+    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start("bench")) {
+      for (var topic : Topics.all()) {
+        kafka.createTopic(topic.name(), partitions, topic.config());
+        kafka.createTopic(topic.deadLetterTopic(), partitions, Map.of());
+      }
+      long preloadStart = System.nanoTime();
+      preload(kafka, summaries, devices);
+      System.out.printf(
+          "preloaded %,d summaries over %,d devices into %d partitions in %.1f s%n",
+          summaries, devices, partitions, seconds(System.nanoTime() - preloadStart));
+
+      double floor = plainConsumerRate(kafka, summaries);
+      System.out.printf("plain consumer (decode only): %,.0f summaries/s%n", floor);
+
+      List<String> settings =
+          new java.util.ArrayList<>(
+              List.of(
+                  "region=bench",
+                  "application-id=bench-regional",
+                  "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                  "kafka.create-topics=false",
+                  "streams.state-dir=" + state,
+                  "windows.grace=5m",
+                  "dedup.retention=6h",
+                  "http.host=127.0.0.1",
+                  "http.port=0"));
+      for (int i = 3; i < args.length; i++) {
+        settings.add(args[i]);
+      }
+      AggregatorConfig config = RegionalAggregatorApp.loader().load(null, Map.of(), settings);
+      System.out.println("aggregator settings: " + settings.subList(6, settings.size()));
+      try (RegionalAggregator aggregator = new RegionalAggregator(config)) {
+        long start = System.nanoTime();
+        aggregator.start();
+        while (!aggregator.health().ready()) {
+          Thread.sleep(20);
+        }
+        long running = System.nanoTime();
+        awaitCommitted(kafka, "bench-regional", partitions);
+        long done = System.nanoTime();
+        double rate = summaries / seconds(done - running);
+        System.out.printf(
+            "aggregator (exactly_once_v2): %,.0f summaries/s (%.1f s after start-up of %.1f s);"
+                + " in=%d duplicates=%d late=%d aggregates=%d%n",
+            rate,
+            seconds(done - running),
+            seconds(running - start),
+            aggregator.counters().summariesIn.sum(),
+            aggregator.counters().duplicates.sum(),
+            aggregator.counters().lateSummaries.sum(),
+            aggregator.counters().aggregatesOut.sum());
+        System.out.printf(
+            "summaries_per_s=%.0f consumer_per_s=%.0f ratio=%.3f eos=true%n",
+            rate, floor, rate / floor);
+      }
+    }
+  }
+
+  private static void preload(EmbeddedKafkaCluster kafka, int summaries, int devices) {
+    Map<String, Object> config = kafka.clientConfig();
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    String[] types = {"chiller", "pump", "compressor", "fan"};
+    String[] metrics = {"temperature", "vibration"};
+    Random random = new Random(42);
+    // Two hours ago, in 10-second edge windows, every device in turn: as a fleet of edges sends.
+    long base = (System.currentTimeMillis() / 60_000 - 120) * 60_000;
+    try (KafkaProducer<String, EdgeSummary> producer =
+        new KafkaProducer<>(
+            config, new StringSerializer(), Topics.EDGE_SUMMARIES.valueSerde().serializer())) {
+      for (int i = 0; i < summaries; i++) {
+        int device = i % devices;
+        int round = i / devices;
+        String metric = metrics[round % metrics.length];
+        Instant start = Instant.ofEpochMilli(base + (round / metrics.length) * 10_000L);
+        RunningStats stats = new RunningStats();
+        for (int r = 0; r < 10; r++) {
+          stats.add(20 + random.nextGaussian());
+        }
+        EdgeSummary summary =
+            EdgeSummary.newBuilder()
+                .setGatewayId("gw-" + device / 100)
+                .setSiteId("site-" + device / 500)
+                .setRegion("bench")
+                .setDeviceId("dev-" + device)
+                .setDeviceType(types[device % types.length])
+                .setMetric(metric)
+                .setWindowStart(start)
+                .setWindowEnd(start.plusSeconds(10))
+                .setStats(stats.toAvro())
+                .setFirstSeq(round * 10L)
+                .setLastSeq(round * 10L + 9)
+                .build();
+        producer.send(
+            new ProducerRecord<>(Topics.EDGE_SUMMARIES.name(), summary.getDeviceId(), summary));
+      }
+      producer.flush();
+    }
+  }
+
+  private static double plainConsumerRate(EmbeddedKafkaCluster kafka, int expected) {
+    Map<String, Object> config = kafka.clientConfig();
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-floor");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    AvroCodec<EdgeSummary> codec = AvroCodec.of(EdgeSummary.class);
+    long checksum = 0;
+    int read = 0;
+    long start = System.nanoTime();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.EDGE_SUMMARIES.name()));
+      while (read < expected) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          checksum += codec.decode(record.value(), record.topic()).getStats().getCount();
+          read++;
+        }
+      }
+    }
+    if (checksum == 0) {
+      throw new IllegalStateException("decoded nothing");
+    }
+    return read / seconds(System.nanoTime() - start);
+  }
+
+  private static void awaitCommitted(EmbeddedKafkaCluster kafka, String group, int partitions)
+      throws Exception {
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        latest.put(new TopicPartition(Topics.EDGE_SUMMARIES.name(), p), OffsetSpec.latest());
+      }
+      var ends = admin.listOffsets(latest).all().get();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+      while (System.nanoTime() < deadline) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        boolean all =
+            ends.entrySet().stream()
+                .allMatch(
+                    e ->
+                        committed.get(e.getKey()) != null
+                            && committed.get(e.getKey()).offset() >= e.getValue().offset());
+        if (all) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new IllegalStateException("the aggregator did not consume its input in 20 minutes");
+    }
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+}
