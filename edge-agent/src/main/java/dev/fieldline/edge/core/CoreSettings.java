@@ -1,0 +1,68 @@
+package dev.fieldline.edge.core;
+
+import dev.fieldline.edge.core.filters.FilterSpec;
+import dev.fieldline.edge.core.rules.RuleSpec;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the decision core needs, already validated.
+ *
+ * @param gatewayId this gateway, stamped on summaries and decisions
+ * @param region the region this gateway sends to
+ * @param telemetryTopic where readings arrive, with the site and device in the topic
+ * @param defaultDeviceType the device type of messages that do not name one
+ * @param maxPayloadBytes larger payloads are rejected unread
+ * @param maxFuture timestamps further ahead of the gateway clock are rejected
+ * @param maxPast timestamps further behind are rejected
+ * @param windowSize summary window size
+ * @param windowGrace how long after its end a window waits for stragglers before it closes
+ * @param filters filter specs, first match wins
+ * @param rules decision rules
+ */
+public record CoreSettings(
+    String gatewayId,
+    String region,
+    TopicTemplate telemetryTopic,
+    String defaultDeviceType,
+    int maxPayloadBytes,
+    Duration maxFuture,
+    Duration maxPast,
+    Duration windowSize,
+    Duration windowGrace,
+    List<FilterSpec> filters,
+    List<RuleSpec> rules) {
+
+  public CoreSettings {
+    filters = List.copyOf(filters);
+    rules = List.copyOf(rules);
+    if (windowSize.toMillis() <= 0) {
+      throw new IllegalArgumentException("windowSize must be positive");
+    }
+  }
+
+  /** Defaults for tests and benchmarks: 10-second windows, 1 s grace, 64 KiB payloads. */
+  public static CoreSettings defaults(List<FilterSpec> filters, List<RuleSpec> rules) {
+    return new CoreSettings(
+        "gw-test",
+        "eu-west",
+        new TopicTemplate("sites/{siteId}/devices/{deviceId}/telemetry"),
+        "generic",
+        65_536,
+        Duration.ofMinutes(5),
+        Duration.ofDays(1),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(1),
+        filters,
+        rules);
+  }
+
+  public FilterSpec filterFor(String deviceType, String metric) {
+    for (FilterSpec spec : filters) {
+      if (spec.matches(deviceType, metric)) {
+        return spec;
+      }
+    }
+    return FilterSpec.NONE;
+  }
+}

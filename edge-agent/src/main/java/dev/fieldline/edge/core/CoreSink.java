@@ -1,0 +1,27 @@
+package dev.fieldline.edge.core;
+
+import dev.fieldline.schema.v1.Command;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+
+/**
+ * Where the decision core's results go. The edge agent implements it with MQTT (commands, dead
+ * letters) and the journal (readings, summaries, decisions); tests and benchmarks with plain
+ * collections. Called on the decision thread: implementations hand off and return at once.
+ */
+public interface CoreSink {
+  /** A command for a device, to publish on its command topic. */
+  void command(String siteId, String deviceId, Command command);
+
+  /** The audit record of a decision, after its command was handed off. */
+  void decision(DecisionEvent decision);
+
+  /** An accepted reading, now part of an open window. */
+  void accepted(AcceptedReading reading);
+
+  /** A closed window's summary. */
+  void summary(EdgeSummary summary);
+
+  /** A message that was rejected, with its reason, for the dead-letter sink. */
+  void rejected(String topic, byte[] payload, RejectReason reason, String detail);
+}

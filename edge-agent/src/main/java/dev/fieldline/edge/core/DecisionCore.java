@@ -1,0 +1,375 @@
+package dev.fieldline.edge.core;
+
+import dev.fieldline.edge.core.filters.FilterSpec;
+import dev.fieldline.edge.core.rules.DecisionListener;
+import dev.fieldline.edge.core.rules.MetricRules;
+import dev.fieldline.edge.core.rules.RuleSpec;
+import dev.fieldline.schema.v1.Command;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.schema.v1.FeatureUpdate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The edge's decision path: parse → validate → sequence check → filters → rules → summary windows,
+ * for one message at a time, on one thread, with no I/O (results go to a {@link CoreSink}).
+ *
+ * <p>Guarantees: every reading is counted exactly once as accepted, rejected or filtered; every
+ * accepted reading lands in exactly one summary, emitted when its window closes ({@link
+ * #closeWindows}); a rule fires once per activation and clears once.
+ */
+public final class DecisionCore implements DecisionListener {
+  private final CoreSettings settings;
+  private final FeatureLookup features;
+  private final CoreSink sink;
+  private final CoreCounters counters;
+  private final MessageParser parser = new MessageParser();
+  private final Map<String, DeviceState> devices = new HashMap<>();
+  private final String[] topicParts = new String[2];
+  private final long windowSize;
+  private final long grace;
+  private final long maxFuture;
+  private final long maxPast;
+
+  // The reading being evaluated, for decisions raised by the rules.
+  private DeviceState currentDevice;
+  private MetricState currentMetric;
+  private OpenWindow currentWindow;
+  private ParsedMessage currentMessage;
+  private long currentReceivedNanos;
+
+  public DecisionCore(
+      CoreSettings settings, FeatureLookup features, CoreSink sink, CoreCounters counters) {
+    this.settings = settings;
+    this.features = features;
+    this.sink = sink;
+    this.counters = counters;
+    this.windowSize = settings.windowSize().toMillis();
+    this.grace = settings.windowGrace().toMillis();
+    this.maxFuture = settings.maxFuture().toMillis();
+    this.maxPast = settings.maxPast().toMillis();
+  }
+
+  /**
+   * Processes one message. Never throws for bad input: it is rejected and counted.
+   *
+   * @param topic the MQTT topic it arrived on
+   * @param payload its bytes
+   * @param receivedNanos {@link System#nanoTime()} at receipt, for decision latency
+   * @param now the gateway's wall clock, epoch millis
+   */
+  public void onMessage(String topic, byte[] payload, long receivedNanos, long now) {
+    counters.messages.increment();
+    if (payload.length > settings.maxPayloadBytes()) {
+      reject(topic, payload, RejectReason.TOO_LARGE, payload.length + " bytes", 1);
+      return;
+    }
+    if (!settings.telemetryTopic().match(topic, topicParts)) {
+      reject(topic, payload, RejectReason.BAD_TOPIC, "expected " + settings.telemetryTopic(), 1);
+      return;
+    }
+    ParsedMessage message;
+    try {
+      message = parser.parse(payload, "mqtt " + topic);
+    } catch (ParseException e) {
+      reject(topic, payload, e.reason(), e.getMessage(), 1);
+      return;
+    }
+    int readings = message.metricCount;
+    String siteId = topicParts[0];
+    String deviceId = topicParts[1];
+    if (!deviceId.equals(message.deviceId)) {
+      reject(
+          topic,
+          payload,
+          RejectReason.DEVICE_MISMATCH,
+          "topic names " + deviceId + ", payload " + message.deviceId,
+          readings);
+      return;
+    }
+    String deviceType =
+        message.deviceType == null ? settings.defaultDeviceType() : message.deviceType;
+    if (!Identifiers.valid(siteId)
+        || !Identifiers.valid(deviceId)
+        || !Identifiers.valid(deviceType)) {
+      reject(topic, payload, RejectReason.BAD_IDENTIFIER, "site, device or type", readings);
+      return;
+    }
+    for (int i = 0; i < readings; i++) {
+      if (!Identifiers.valid(message.metrics[i])) {
+        reject(topic, payload, RejectReason.BAD_IDENTIFIER, "metric name", readings);
+        return;
+      }
+      if (!Double.isFinite(message.values[i])) {
+        reject(
+            topic,
+            payload,
+            RejectReason.NOT_FINITE,
+            "metric " + message.metrics[i] + " is " + message.values[i],
+            readings);
+        return;
+      }
+    }
+    if (message.timestamp > now + maxFuture) {
+      reject(topic, payload, RejectReason.TOO_FAR_FUTURE, "ts " + message.timestamp, readings);
+      return;
+    }
+    if (message.timestamp < now - maxPast) {
+      reject(topic, payload, RejectReason.TOO_FAR_PAST, "ts " + message.timestamp, readings);
+      return;
+    }
+
+    DeviceState device = devices.get(deviceId);
+    if (device == null) {
+      device = new DeviceState(deviceId, siteId, deviceType);
+      devices.put(deviceId, device);
+    }
+    device.siteId = siteId;
+    if (device.hasSeq && message.seq <= device.lastSeq) {
+      FilterReason reason =
+          message.seq == device.lastSeq ? FilterReason.DUPLICATE : FilterReason.OUT_OF_ORDER;
+      for (int i = 0; i < readings; i++) {
+        counters.filter(reason);
+      }
+      return;
+    }
+    device.lastSeq = message.seq;
+    device.hasSeq = true;
+
+    currentDevice = device;
+    currentMessage = message;
+    currentReceivedNanos = receivedNanos;
+    for (int i = 0; i < readings; i++) {
+      onReading(device, message.metrics[i], message.values[i], message.timestamp, message.seq, now);
+    }
+    currentDevice = null;
+    currentMetric = null;
+    currentWindow = null;
+    currentMessage = null;
+  }
+
+  private void onReading(
+      DeviceState device, String metric, double value, long time, long seq, long now) {
+    MetricState state = device.metrics.get(metric);
+    if (state == null) {
+      FilterSpec filter = settings.filterFor(device.deviceType, metric);
+      MetricRules rules = MetricRules.select(settings.rules(), device.deviceType, metric);
+      state = new MetricState(metric, filter, rules);
+      device.metrics.put(metric, state);
+    }
+    long windowStart = Math.floorDiv(time, windowSize) * windowSize;
+    if (windowStart + windowSize + grace <= now) {
+      counters.filter(FilterReason.LATE);
+      return;
+    }
+    OpenWindow window = state.window(windowStart);
+    FilterSpec filter = state.filter;
+    if (value < filter.min() || value > filter.max()) {
+      counters.filter(FilterReason.OUT_OF_RANGE);
+      window.filtered++;
+      return;
+    }
+    if (state.lastAcceptedTime != Long.MIN_VALUE
+        && time - state.lastAcceptedTime < filter.minInterval().toMillis()) {
+      counters.filter(FilterReason.RATE_LIMITED);
+      window.filtered++;
+      return;
+    }
+    if (filter.deadband() > 0
+        && !Double.isNaN(state.lastReported)
+        && Math.abs(value - state.lastReported) < filter.deadband()) {
+      counters.filter(FilterReason.DEADBAND);
+      window.filtered++;
+      return;
+    }
+    state.lastReported = value;
+    state.lastAcceptedTime = time;
+    counters.accepted.increment();
+    counters.received.increment();
+
+    if (!state.rules.isEmpty()) {
+      currentMetric = state;
+      currentWindow = window;
+      FeatureUpdate feature = features.get(device.deviceType, metric);
+      if (state.rules.evaluate(metric, value, time, feature, this)) {
+        window.anomalies++;
+        counters.anomalies.increment();
+      }
+    }
+    window.add(value, seq);
+    sink.accepted(
+        new AcceptedReading(
+            device.siteId,
+            device.deviceId,
+            device.deviceType,
+            metric,
+            value,
+            time,
+            seq,
+            windowStart));
+  }
+
+  @Override
+  public void onDecision(
+      RuleSpec rule, boolean fired, double value, String reason, Long featureVersion) {
+    long decidedAt = System.currentTimeMillis();
+    String action = fired ? rule.action() : rule.clearAction();
+    if (action != null) {
+      Command command =
+          Command.newBuilder()
+              .setDeviceId(currentDevice.deviceId)
+              .setRuleId(rule.id())
+              .setAction(action)
+              .setArgs(fired ? rule.args() : Map.of())
+              .setReason(reason)
+              .setReadingEventTime(Instant.ofEpochMilli(currentMessage.timestamp))
+              .setReadingSeq(currentMessage.seq)
+              .setDecidedAt(Instant.ofEpochMilli(decidedAt))
+              .setFeatureVersion(featureVersion)
+              .build();
+      sink.command(currentDevice.siteId, currentDevice.deviceId, command);
+      counters.commands.increment();
+    }
+    long latency = System.nanoTime() - currentReceivedNanos;
+    currentWindow.decisions++;
+    counters.decisions.increment();
+    sink.decision(
+        DecisionEvent.newBuilder()
+            .setGatewayId(settings.gatewayId())
+            .setRegion(settings.region())
+            .setSiteId(currentDevice.siteId)
+            .setDeviceId(currentDevice.deviceId)
+            .setDeviceType(currentDevice.deviceType)
+            .setMetric(currentMetric.metric)
+            .setValue(value)
+            .setRuleId(rule.id())
+            .setRuleType(rule.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+            .setAction(fired ? rule.action() : "clear")
+            .setReason(reason)
+            .setReadingEventTime(Instant.ofEpochMilli(currentMessage.timestamp))
+            .setReadingSeq(currentMessage.seq)
+            .setDecidedAt(Instant.ofEpochMilli(decidedAt))
+            .setDecisionLatencyNanos(latency)
+            .setFeatureVersion(featureVersion)
+            .build());
+  }
+
+  /** Emits and forgets every window whose end plus grace has passed; returns how many. */
+  public int closeWindows(long now) {
+    return close(now, false);
+  }
+
+  /** Emits every open window, closed or not; used when the journal must hold everything. */
+  public int closeAll() {
+    return close(Long.MAX_VALUE, true);
+  }
+
+  private int close(long now, boolean all) {
+    int closed = 0;
+    for (DeviceState device : devices.values()) {
+      for (MetricState state : device.metrics.values()) {
+        Iterator<OpenWindow> it = state.windows.iterator();
+        while (it.hasNext()) {
+          OpenWindow window = it.next();
+          if (all || window.start + windowSize + grace <= now) {
+            it.remove();
+            if (window.stats.count() > 0 || window.filtered > 0 || window.rejected > 0) {
+              emit(device, state, window);
+              closed++;
+            }
+          }
+        }
+      }
+    }
+    return closed;
+  }
+
+  private void emit(DeviceState device, MetricState state, OpenWindow window) {
+    boolean empty = window.stats.count() == 0;
+    counters.summaries.increment();
+    counters.summarizedReadings.add(window.stats.count());
+    sink.summary(
+        EdgeSummary.newBuilder()
+            .setGatewayId(settings.gatewayId())
+            .setSiteId(device.siteId)
+            .setRegion(settings.region())
+            .setDeviceId(device.deviceId)
+            .setDeviceType(device.deviceType)
+            .setMetric(state.metric)
+            .setWindowStart(Instant.ofEpochMilli(window.start))
+            .setWindowEnd(Instant.ofEpochMilli(window.start + windowSize))
+            .setStats(window.stats.toAvro())
+            .setFirstSeq(empty ? 0 : window.firstSeq)
+            .setLastSeq(empty ? 0 : window.lastSeq)
+            .setRejectedCount(window.rejected)
+            .setFilteredCount(window.filtered)
+            .setAnomalyCount(window.anomalies)
+            .setDecisionCount(window.decisions)
+            .build());
+  }
+
+  /**
+   * Puts back readings accepted before a restart (from the journal) into their windows, without
+   * evaluating rules again or emitting anything, and restores each device's last sequence number.
+   */
+  public void restore(List<AcceptedReading> readings) {
+    for (AcceptedReading r : readings) {
+      DeviceState device =
+          devices.computeIfAbsent(
+              r.deviceId(), id -> new DeviceState(id, r.siteId(), r.deviceType()));
+      MetricState state = device.metrics.get(r.metric());
+      if (state == null) {
+        state =
+            new MetricState(
+                r.metric(),
+                settings.filterFor(device.deviceType, r.metric()),
+                MetricRules.select(settings.rules(), device.deviceType, r.metric()));
+        device.metrics.put(r.metric(), state);
+      }
+      state.window(r.windowStart()).add(r.value(), r.seq());
+      state.lastReported = r.value();
+      state.lastAcceptedTime = Math.max(state.lastAcceptedTime, r.eventTime());
+      if (!device.hasSeq || r.seq() > device.lastSeq) {
+        device.lastSeq = r.seq();
+        device.hasSeq = true;
+      }
+    }
+  }
+
+  /** Windows currently open, for metrics. */
+  public int openWindows() {
+    int open = 0;
+    for (DeviceState device : devices.values()) {
+      for (MetricState state : device.metrics.values()) {
+        open += state.windows.size();
+      }
+    }
+    return open;
+  }
+
+  /** Devices seen so far. */
+  public int devices() {
+    return devices.size();
+  }
+
+  private void reject(
+      String topic, byte[] payload, RejectReason reason, String detail, int readings) {
+    counters.reject(reason, readings);
+    sink.rejected(topic, payload, reason, detail);
+  }
+
+  /** For tests: every open window's (device, metric, start). */
+  List<String> openWindowKeys() {
+    List<String> keys = new ArrayList<>();
+    devices.forEach(
+        (id, d) ->
+            d.metrics.forEach(
+                (m, s) -> s.windows.forEach(w -> keys.add(id + "|" + m + "|" + w.start))));
+    return keys;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.fieldline.edge.core;
+
+import dev.fieldline.edge.core.filters.FilterSpec;
+import dev.fieldline.edge.core.rules.MetricRules;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything the core keeps for one metric of one device: filter state, rules, open windows. */
+final class MetricState {
+  final String metric;
+  final FilterSpec filter;
+  final MetricRules rules;
+  double lastReported = Double.NaN;
+  long lastAcceptedTime = Long.MIN_VALUE;
+
+  /** Usually one; two around a window boundary while the older one waits for its grace. */
+  final List<OpenWindow> windows = new ArrayList<>(2);
+
+  MetricState(String metric, FilterSpec filter, MetricRules rules) {
+    this.metric = metric;
+    this.filter = filter;
+    this.rules = rules;
+  }
+
+  OpenWindow window(long start) {
+    for (int i = 0; i < windows.size(); i++) {
+      OpenWindow window = windows.get(i);
+      if (window.start == start) {
+        return window;
+      }
+    }
+    OpenWindow window = new OpenWindow(start);
+    windows.add(window);
+    return window;
+  }
+}

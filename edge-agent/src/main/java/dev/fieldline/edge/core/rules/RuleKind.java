@@ -1,0 +1,11 @@
+package dev.fieldline.edge.core.rules;
+
+/** What a rule looks at. */
+public enum RuleKind {
+  /** The value against fixed limits. */
+  THRESHOLD,
+  /** The change per second against the previous reading. */
+  RATE_OF_CHANGE,
+  /** The distance from the global mean in standard deviations, from the latest feature update. */
+  ZSCORE
+}

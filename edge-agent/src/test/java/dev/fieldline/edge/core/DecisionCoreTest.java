@@ -1,0 +1,364 @@
+package dev.fieldline.edge.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fieldline.edge.core.filters.FilterSpec;
+import dev.fieldline.edge.core.rules.RuleKind;
+import dev.fieldline.edge.core.rules.RuleSpec;
+import dev.fieldline.schema.codec.AvroCodec;
+import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.schema.v1.FeatureUpdate;
+import dev.fieldline.schema.v1.Reading;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DecisionCoreTest {
+  private static final long T0 = 1_767_607_200_000L; // a 10-second boundary
+  private static final String TOPIC = "sites/s1/devices/d1/telemetry";
+
+  private final RecordingSink sink = new RecordingSink();
+  private final CoreCounters counters = new CoreCounters();
+  private FeatureUpdate feature;
+
+  private DecisionCore core(List<FilterSpec> filters, List<RuleSpec> rules) {
+    return new DecisionCore(
+        CoreSettings.defaults(filters, rules),
+        (type, metric) -> feature != null && type.equals("chiller") ? feature : null,
+        sink,
+        counters);
+  }
+
+  private static byte[] json(long seq, long ts, double value) {
+    return ("{\"deviceId\":\"d1\",\"type\":\"chiller\",\"ts\":"
+            + ts
+            + ",\"seq\":"
+            + seq
+            + ",\"metrics\":{\"temperature\":"
+            + value
+            + "}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void send(DecisionCore core, long seq, double value) {
+    core.onMessage(TOPIC, json(seq, T0 + seq * 100, value), System.nanoTime(), T0 + seq * 100);
+  }
+
+  private static RuleSpec threshold(double above, double clearBelow, int n, int m) {
+    return new RuleSpec(
+        "overheat",
+        RuleKind.THRESHOLD,
+        "chiller",
+        "temperature",
+        above,
+        Double.NaN,
+        Double.NaN,
+        clearBelow,
+        n,
+        m,
+        0,
+        "throttle",
+        Map.of("level", "50"),
+        "resume");
+  }
+
+  @Test
+  void shouldCommandOnceWhenThresholdIsCrossedAndClearWhenItIsNoLonger() {
+    DecisionCore core = core(List.of(), List.of(threshold(80, Double.NaN, 1, 1)));
+
+    send(core, 1, 70);
+    send(core, 2, 81);
+    send(core, 3, 85);
+    send(core, 4, 79);
+
+    assertThat(sink.commands).extracting(c -> c.getAction()).containsExactly("throttle", "resume");
+    assertThat(sink.commands.get(0).getReadingSeq()).isEqualTo(2);
+    assertThat(sink.commands.get(0).getArgs()).containsEntry("level", "50");
+    assertThat(sink.commandSites).containsOnly("s1");
+    assertThat(sink.decisions).extracting(d -> d.getAction()).containsExactly("throttle", "clear");
+    assertThat(sink.decisions.get(0).getDecisionLatencyNanos()).isPositive();
+    assertThat(counters.anomalies.sum()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldHoldUntilTheSeparateClearConditionWithHysteresis() {
+    DecisionCore core = core(List.of(), List.of(threshold(80, 75, 1, 1)));
+
+    send(core, 1, 81);
+    send(core, 2, 78); // below the trigger, above the clear level: still active
+    send(core, 3, 82); // already active: no second command
+    send(core, 4, 74);
+
+    assertThat(sink.commands).extracting(c -> c.getAction()).containsExactly("throttle", "resume");
+    assertThat(sink.commands.get(1).getReadingSeq()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldFireOnlyWhenNOfTheLastMReadingsTrigger() {
+    DecisionCore core = core(List.of(), List.of(threshold(80, Double.NaN, 3, 5)));
+
+    send(core, 1, 81);
+    send(core, 2, 70);
+    send(core, 3, 81);
+    assertThat(sink.commands).isEmpty();
+    send(core, 4, 81);
+
+    assertThat(sink.commands)
+        .singleElement()
+        .satisfies(c -> assertThat(c.getReadingSeq()).isEqualTo(4));
+  }
+
+  @Test
+  void shouldTriggerOutsideABand() {
+    RuleSpec band =
+        new RuleSpec(
+            "band",
+            RuleKind.THRESHOLD,
+            null,
+            "temperature",
+            30,
+            10,
+            Double.NaN,
+            Double.NaN,
+            1,
+            1,
+            0,
+            "alarm",
+            Map.of(),
+            null);
+    DecisionCore core = core(List.of(), List.of(band));
+
+    send(core, 1, 20);
+    send(core, 2, 5);
+    send(core, 3, 20);
+    send(core, 4, 35);
+
+    assertThat(sink.commands).extracting(c -> c.getReadingSeq()).containsExactly(2L, 4L);
+    assertThat(sink.decisions)
+        .extracting(d -> d.getAction())
+        .containsExactly("alarm", "clear", "alarm");
+  }
+
+  @Test
+  void shouldTriggerOnRateOfChangePerSecond() {
+    RuleSpec spike =
+        new RuleSpec(
+            "spike",
+            RuleKind.RATE_OF_CHANGE,
+            null,
+            "temperature",
+            50,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            1,
+            1,
+            0,
+            "inspect",
+            Map.of(),
+            null);
+    DecisionCore core = core(List.of(), List.of(spike));
+
+    send(core, 1, 20); // no previous reading: no rate
+    send(core, 2, 24); // 4 per 100 ms = 40/s
+    send(core, 3, 30); // 60/s
+
+    assertThat(sink.commands)
+        .singleElement()
+        .satisfies(c -> assertThat(c.getReadingSeq()).isEqualTo(3));
+    assertThat(sink.decisions.get(0).getReason()).contains("60.0/s");
+  }
+
+  @Test
+  void shouldUseLatestFeaturesForZScoreAndStayQuietWithoutThem() {
+    RuleSpec z =
+        new RuleSpec(
+            "z",
+            RuleKind.ZSCORE,
+            "chiller",
+            "temperature",
+            3,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            1,
+            1,
+            100,
+            "inspect",
+            Map.of(),
+            null);
+    DecisionCore core = core(List.of(), List.of(z));
+
+    send(core, 1, 100);
+    assertThat(sink.commands).as("no features: no opinion").isEmpty();
+
+    feature = feature(7, 20, 2, 50);
+    send(core, 2, 100);
+    assertThat(sink.commands).as("too few values behind the features").isEmpty();
+
+    feature = feature(8, 20, 2, 5_000);
+    send(core, 3, 25);
+    send(core, 4, 27);
+
+    assertThat(sink.commands)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getReadingSeq()).isEqualTo(4);
+              assertThat(c.getFeatureVersion()).isEqualTo(8L);
+            });
+    assertThat(sink.decisions.get(0).getFeatureVersion()).isEqualTo(8L);
+  }
+
+  @Test
+  void shouldFilterDuplicateAndOutOfOrderSequenceNumbers() {
+    DecisionCore core = core(List.of(), List.of());
+
+    send(core, 5, 1);
+    send(core, 5, 1);
+    send(core, 3, 1);
+    send(core, 6, 1);
+
+    assertThat(sink.accepted).extracting(AcceptedReading::seq).containsExactly(5L, 6L);
+    assertThat(counters.filtered(FilterReason.DUPLICATE)).isEqualTo(1);
+    assertThat(counters.filtered(FilterReason.OUT_OF_ORDER)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldFilterImplausibleValuesDeadbandAndRate() {
+    FilterSpec spec =
+        new FilterSpec("chiller", "temperature", -50, 150, 0.5, Duration.ofMillis(150));
+    DecisionCore core = core(List.of(spec), List.of());
+
+    send(core, 1, 20.0); // accepted
+    send(core, 2, 30.0); // 100 ms after the last accepted: rate-limited
+    send(core, 3, 20.2); // within the deadband of 20.0
+    send(core, 5, 900); // implausible
+    send(core, 7, 21.0); // accepted
+
+    assertThat(sink.accepted).extracting(AcceptedReading::value).containsExactly(20.0, 21.0);
+    assertThat(counters.filtered(FilterReason.RATE_LIMITED)).isEqualTo(1);
+    assertThat(counters.filtered(FilterReason.DEADBAND)).isEqualTo(1);
+    assertThat(counters.filtered(FilterReason.OUT_OF_RANGE)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldCloseWindowsOnTimeEvenWhenTheDeviceFallsSilent() {
+    DecisionCore core = core(List.of(), List.of(threshold(80, Double.NaN, 1, 1)));
+    send(core, 1, 10);
+    send(core, 2, 20);
+    send(core, 3, 90);
+    send(core, 4, 30);
+
+    assertThat(core.closeWindows(T0 + 10_999)).as("within grace").isZero();
+    assertThat(core.closeWindows(T0 + 11_000)).isEqualTo(1);
+
+    EdgeSummary summary = sink.summaries.get(0);
+    assertThat(summary.getWindowStart()).isEqualTo(Instant.ofEpochMilli(T0));
+    assertThat(summary.getWindowEnd()).isEqualTo(Instant.ofEpochMilli(T0 + 10_000));
+    assertThat(summary.getStats().getCount()).isEqualTo(4);
+    assertThat(summary.getStats().getSum()).isEqualTo(150.0);
+    assertThat(summary.getStats().getMax()).isEqualTo(90.0);
+    assertThat(summary.getFirstSeq()).isEqualTo(1);
+    assertThat(summary.getLastSeq()).isEqualTo(4);
+    assertThat(summary.getAnomalyCount()).isEqualTo(1);
+    assertThat(summary.getDecisionCount()).isEqualTo(2);
+    assertThat(summary.getGatewayId()).isEqualTo("gw-test");
+    assertThat(summary.getSiteId()).isEqualTo("s1");
+    assertThat(summary.getDeviceType()).isEqualTo("chiller");
+    assertThat(core.openWindows()).isZero();
+  }
+
+  @Test
+  void shouldFilterReadingForAClosedWindowAsLateAndCountEveryReadingOnce() {
+    DecisionCore core = core(List.of(), List.of());
+    send(core, 1, 10);
+    core.closeWindows(T0 + 11_000);
+
+    core.onMessage(TOPIC, json(2, T0 + 500, 11), System.nanoTime(), T0 + 11_500);
+
+    assertThat(counters.filtered(FilterReason.LATE)).isEqualTo(1);
+    assertThat(counters.summarizedReadings.sum()).isEqualTo(counters.accepted.sum());
+    assertThat(counters.received.sum())
+        .isEqualTo(counters.accepted.sum() + counters.rejectedTotal() + counters.filteredTotal());
+  }
+
+  @Test
+  void shouldCloseEveryOpenWindowOnShutdownAndRestoreFromJournal() {
+    DecisionCore core = core(List.of(), List.of());
+    send(core, 1, 10);
+    send(core, 2, 12);
+    List<AcceptedReading> journaled = List.copyOf(sink.accepted);
+
+    DecisionCore restarted = core(List.of(), List.of());
+    restarted.restore(journaled);
+    send(restarted, 2, 12); // redelivered after the restart
+    send(restarted, 3, 14);
+    restarted.closeAll();
+
+    assertThat(sink.summaries)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getStats().getCount()).isEqualTo(3);
+              assertThat(s.getLastSeq()).isEqualTo(3);
+            });
+    assertThat(counters.filtered(FilterReason.DUPLICATE)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldAcceptAvroSingleObjectReadings() {
+    DecisionCore core = core(List.of(), List.of(threshold(80, Double.NaN, 1, 1)));
+    Reading reading =
+        Reading.newBuilder()
+            .setDeviceId("d1")
+            .setSiteId("ignored")
+            .setDeviceType("chiller")
+            .setMetric("temperature")
+            .setValue(99)
+            .setEventTime(Instant.ofEpochMilli(T0))
+            .setSeq(1)
+            .build();
+
+    core.onMessage(TOPIC, AvroCodec.of(Reading.class).encode(reading), System.nanoTime(), T0);
+
+    assertThat(sink.accepted)
+        .singleElement()
+        .satisfies(r -> assertThat(r.siteId()).isEqualTo("s1"));
+    assertThat(sink.commands).hasSize(1);
+  }
+
+  @Test
+  void shouldSplitMultiMetricMessageIntoReadings() {
+    DecisionCore core = core(List.of(), List.of());
+    core.onMessage(
+        TOPIC,
+        ("{\"deviceId\":\"d1\",\"ts\":" + T0 + ",\"seq\":1,\"metrics\":{\"a\":1,\"b\":2,\"c\":3}}")
+            .getBytes(StandardCharsets.UTF_8),
+        System.nanoTime(),
+        T0);
+
+    assertThat(sink.accepted).extracting(AcceptedReading::metric).containsExactly("a", "b", "c");
+    assertThat(sink.accepted).extracting(AcceptedReading::deviceType).containsOnly("generic");
+    assertThat(counters.received.sum()).isEqualTo(3);
+  }
+
+  private static FeatureUpdate feature(long version, double mean, double stddev, long count) {
+    return FeatureUpdate.newBuilder()
+        .setDeviceType("chiller")
+        .setMetric("temperature")
+        .setVersion(version)
+        .setComputedAt(Instant.ofEpochMilli(T0))
+        .setHorizonStart(Instant.ofEpochMilli(T0 - 600_000))
+        .setHorizonEnd(Instant.ofEpochMilli(T0))
+        .setCount(count)
+        .setMean(mean)
+        .setStddev(stddev)
+        .setLowerThreshold(mean - 3 * stddev)
+        .setUpperThreshold(mean + 3 * stddev)
+        .build();
+  }
+}
