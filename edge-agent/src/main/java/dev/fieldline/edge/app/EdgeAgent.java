@@ -1,0 +1,259 @@
+package dev.fieldline.edge.app;
+
+import dev.fieldline.edge.config.EdgeConfig;
+import dev.fieldline.edge.config.RulesFile;
+import dev.fieldline.edge.core.CoreCounters;
+import dev.fieldline.edge.core.FilterReason;
+import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.edge.core.TopicTemplate;
+import dev.fieldline.edge.io.CommandCodec;
+import dev.fieldline.edge.io.DeadLetterFile;
+import dev.fieldline.edge.io.DeadLetterSink;
+import dev.fieldline.edge.io.DecisionLoop;
+import dev.fieldline.edge.io.FeatureBoard;
+import dev.fieldline.edge.io.FeatureSubscriber;
+import dev.fieldline.edge.io.Inbound;
+import dev.fieldline.edge.io.Journal;
+import dev.fieldline.edge.io.JournalWriter;
+import dev.fieldline.edge.io.KafkaUplink;
+import dev.fieldline.edge.io.MqttGateway;
+import dev.fieldline.support.http.HealthReport;
+import dev.fieldline.support.http.OpsHttpServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running edge agent. {@link #start()} opens the journal, restores open windows, starts the
+ * journal writer, the Kafka uplink, the feature subscriber, the decision thread, the MQTT
+ * connection and the HTTP endpoint, in that order; {@link #close()} stops them in reverse.
+ */
+public final class EdgeAgent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EdgeAgent.class);
+
+  private final EdgeConfig config;
+  private final RulesFile rules;
+  private final CoreCounters counters = new CoreCounters();
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Histogram latencies = new Histogram(3);
+  private Journal journal;
+  private JournalWriter writer;
+  private KafkaUplink uplink;
+  private FeatureBoard features;
+  private FeatureSubscriber featureSubscriber;
+  private MqttGateway mqtt;
+  private DeadLetterSink deadLetters;
+  private DecisionLoop loop;
+  private OpsHttpServer http;
+
+  public EdgeAgent(EdgeConfig config, RulesFile rules) {
+    this.config = config;
+    this.rules = rules;
+  }
+
+  public EdgeAgent start() throws Exception {
+    Path data = config.dataPath();
+    journal = new Journal(data.resolve("journal.db"), config.journal.durability);
+    var restored = journal.openReadings();
+    writer = new JournalWriter(journal, config.journal.maxBytes, config.journal.maxBatch);
+    uplink =
+        new KafkaUplink(
+            new Journal(data.resolve("journal.db"), config.journal.durability),
+            writer,
+            config.kafkaConfig(),
+            config.uplink.batchSize,
+            config.uplink.retry.policy());
+    features = new FeatureBoard(data.resolve("features.bin"));
+    if (config.features.enabled) {
+      featureSubscriber = new FeatureSubscriber(config.kafkaConfig(), features);
+    }
+    BlockingQueue<Inbound> handoff = new ArrayBlockingQueue<>(config.mqtt.receiveMaximum + 1_024);
+    mqtt = new MqttGateway(config.mqttSettings(), handoff);
+    DeadLetterFile file =
+        config.deadLetters.file.isBlank()
+            ? null
+            : new DeadLetterFile(
+                data.resolve(config.deadLetters.file),
+                config.deadLetters.fileMaxBytes,
+                config.deadLetters.fileKeep);
+    deadLetters = new DeadLetterSink(mqtt, config.deadLetters.mqttTopic, file);
+    loop =
+        new DecisionLoop(
+            config.coreSettings(rules),
+            features,
+            counters,
+            handoff,
+            mqtt,
+            writer,
+            deadLetters,
+            new CommandCodec(config.commands.format),
+            new TopicTemplate(config.commands.topic),
+            config.commands.qos,
+            restored);
+    loop.start();
+    mqtt.start();
+    bindMetrics();
+    http = OpsHttpServer.start(config.http.host, config.http.port, metrics, this::health);
+    log.info(
+        "edge agent {} started: MQTT {}, region {} at {}, {} rules, {} filters",
+        config.gatewayId,
+        config.mqtt.serverUri,
+        config.region,
+        config.uplink.bootstrapServers,
+        rules.rules().size(),
+        rules.filters().size());
+    return this;
+  }
+
+  /** Ready when MQTT is connected and the journal accepts data; details tell the uplink state. */
+  public HealthReport health() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("gatewayId", config.gatewayId);
+    details.put("mqtt", mqtt != null && mqtt.isConnected() ? "connected" : "disconnected");
+    details.put("uplink", uplink == null ? "STARTING" : uplink.state().name());
+    details.put("journalDepth", writer == null ? 0 : writer.outboxCount());
+    details.put("journalBytes", writer == null ? 0 : writer.outboxBytes());
+    details.put("journalFull", writer != null && writer.isFull());
+    details.put("openWindows", loop == null ? 0 : loop.openWindows());
+    details.put("features", features == null ? 0 : features.all().size());
+    details.put("received", counters.received.sum());
+    details.put("accepted", counters.accepted.sum());
+    details.put("rejected", counters.rejectedTotal());
+    details.put("filtered", counters.filteredTotal());
+    boolean ready =
+        mqtt != null
+            && mqtt.isConnected()
+            && writer != null
+            && writer.failure() == null
+            && !writer.isFull();
+    return new HealthReport(ready, details);
+  }
+
+  private void bindMetrics() {
+    counter("fieldline_edge_messages_total", counters.messages);
+    counter("fieldline_edge_readings_received_total", counters.received);
+    counter("fieldline_edge_readings_accepted_total", counters.accepted);
+    counter("fieldline_edge_anomalies_total", counters.anomalies);
+    counter("fieldline_edge_decisions_total", counters.decisions);
+    counter("fieldline_edge_commands_total", counters.commands);
+    counter("fieldline_edge_summaries_total", counters.summaries);
+    counter("fieldline_edge_uplink_sent_total", uplink.sent);
+    counter("fieldline_edge_uplink_failed_batches_total", uplink.failedBatches);
+    counter("fieldline_edge_journal_dropped_decisions_total", writer.droppedDecisions);
+    counter("fieldline_edge_dead_letters_dropped_total", deadLetters.dropped);
+    counter("fieldline_edge_mqtt_publish_failures_total", mqtt.publishFailures);
+    counter("fieldline_edge_mqtt_reconnects_total", mqtt.reconnects);
+    for (RejectReason reason : RejectReason.values()) {
+      FunctionCounter.builder(
+              "fieldline_edge_readings_rejected_total", counters, c -> c.rejected(reason))
+          .tag("reason", reason.code())
+          .register(metrics);
+    }
+    for (FilterReason reason : FilterReason.values()) {
+      FunctionCounter.builder(
+              "fieldline_edge_readings_filtered_total", counters, c -> c.filtered(reason))
+          .tag("reason", reason.code())
+          .register(metrics);
+    }
+    gauge("fieldline_edge_journal_depth", w -> w.outboxCount());
+    gauge("fieldline_edge_journal_bytes", w -> w.outboxBytes());
+    gauge("fieldline_edge_journal_full", w -> w.isFull() ? 1 : 0);
+    Gauge.builder(
+            "fieldline_edge_uplink_up", uplink, u -> u.state() == KafkaUplink.State.UP ? 1 : 0)
+        .register(metrics);
+    Gauge.builder("fieldline_edge_mqtt_connected", mqtt, m -> m.isConnected() ? 1 : 0)
+        .register(metrics);
+    Gauge.builder("fieldline_edge_open_windows", loop, l -> l.openWindows()).register(metrics);
+    Gauge.builder("fieldline_edge_decision_latency_p50_seconds", this, a -> a.latency(50))
+        .register(metrics);
+    Gauge.builder("fieldline_edge_decision_latency_p99_seconds", this, a -> a.latency(99))
+        .register(metrics);
+  }
+
+  /** Decision latency percentile since start, in seconds. */
+  private synchronized double latency(double percentile) {
+    latencies.add(loop.latencySnapshot());
+    return latencies.getTotalCount() == 0 ? 0 : latencies.getValueAtPercentile(percentile) / 1e9;
+  }
+
+  private void counter(String name, LongAdder adder) {
+    FunctionCounter.builder(name, adder, LongAdder::sum).register(metrics);
+  }
+
+  private void gauge(String name, ToDoubleFunction<JournalWriter> value) {
+    Gauge.builder(name, writer, value).register(metrics);
+  }
+
+  public CoreCounters counters() {
+    return counters;
+  }
+
+  public FeatureBoard features() {
+    return features;
+  }
+
+  public KafkaUplink uplink() {
+    return uplink;
+  }
+
+  public JournalWriter journal() {
+    return writer;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public boolean mqttConnected() {
+    return mqtt != null && mqtt.isConnected();
+  }
+
+  /** Decision latencies recorded since the last call, in nanoseconds. */
+  public Histogram latencySnapshot() {
+    return loop.latencySnapshot();
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(http);
+    closeQuietly(mqtt);
+    closeQuietly(loop);
+    closeQuietly(deadLetters);
+    closeQuietly(featureSubscriber);
+    try {
+      if (writer != null && !writer.flush(5_000)) {
+        log.warn("journal writer did not catch up before shutdown");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(writer);
+    closeQuietly(uplink);
+    closeQuietly(journal);
+    metrics.close();
+    log.info("edge agent {} stopped", config.gatewayId);
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.warn("error while stopping {}", closeable.getClass().getSimpleName(), e);
+    }
+  }
+}

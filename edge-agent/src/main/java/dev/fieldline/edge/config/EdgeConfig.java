@@ -1,0 +1,270 @@
+package dev.fieldline.edge.config;
+
+import dev.fieldline.edge.core.CoreSettings;
+import dev.fieldline.edge.core.TopicTemplate;
+import dev.fieldline.edge.io.CommandCodec;
+import dev.fieldline.edge.io.Journal;
+import dev.fieldline.edge.io.MqttSettings;
+import dev.fieldline.edge.io.ReconnectPolicy;
+import dev.fieldline.edge.io.TlsSettings;
+import dev.fieldline.support.config.SecretRef;
+import dev.fieldline.support.config.Validated;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/**
+ * The edge agent's configuration, every setting with its default; see {@code edge.example.yaml} for
+ * each key's meaning. Environment variables {@code FIELDLINE_EDGE_<KEY>} override the file.
+ */
+public class EdgeConfig implements Validated {
+  public static final String ENV_PREFIX = "FIELDLINE_EDGE_";
+
+  /** This gateway's id, stamped on summaries and decisions. */
+  public String gatewayId = "gateway-1";
+
+  /** The region whose Kafka cluster receives this gateway's summaries. */
+  public String region = "local";
+
+  /** Where the journal, saved features and dead-letter files live. */
+  public String dataDir = "data/edge";
+
+  /** YAML file with filters and rules; empty for none. */
+  public String rulesFile = "";
+
+  public Mqtt mqtt = new Mqtt();
+  public Ingest ingest = new Ingest();
+  public Windows windows = new Windows();
+  public Commands commands = new Commands();
+  public DeadLetters deadLetters = new DeadLetters();
+  public JournalSettings journal = new JournalSettings();
+  public Uplink uplink = new Uplink();
+  public Features features = new Features();
+  public Http http = new Http();
+
+  /** The local MQTT broker. */
+  public static class Mqtt {
+    public String serverUri = "tcp://127.0.0.1:1883";
+
+    /** Client id of the persistent session; default fieldline-edge-<gateway-id>. */
+    public String clientId = "";
+
+    public String telemetryTopic = "sites/{siteId}/devices/{deviceId}/telemetry";
+    public Duration sessionExpiry = Duration.ofDays(1);
+    public Duration keepAlive = Duration.ofSeconds(30);
+    public int receiveMaximum = 65_535;
+    public String username = "";
+    public SecretRef password = new SecretRef();
+    public Tls tls = new Tls();
+    public Reconnect reconnect = new Reconnect();
+  }
+
+  /** TLS towards the broker; ssl:// URIs need it. */
+  public static class Tls {
+    public boolean enabled = false;
+
+    /** CA certificates for the broker's certificate; empty for the JDK's. */
+    public String truststore = "";
+
+    public SecretRef truststorePassword = new SecretRef();
+
+    /** The agent's own certificate and key, for mutual TLS; empty for none. */
+    public String keystore = "";
+
+    public SecretRef keystorePassword = new SecretRef();
+  }
+
+  /** Exponential backoff with jitter. */
+  public static class Reconnect {
+    public Duration initialDelay = Duration.ofMillis(500);
+    public Duration maxDelay = Duration.ofSeconds(30);
+    public double multiplier = 2.0;
+    public double jitter = 0.2;
+
+    public ReconnectPolicy policy() {
+      return new ReconnectPolicy(initialDelay, maxDelay, multiplier, jitter);
+    }
+  }
+
+  /** Validation of device messages. */
+  public static class Ingest {
+    public String defaultDeviceType = "generic";
+    public int maxPayloadBytes = 65_536;
+    public Duration maxFuture = Duration.ofMinutes(5);
+    public Duration maxPast = Duration.ofDays(1);
+  }
+
+  /** Summary windows. */
+  public static class Windows {
+    public Duration size = Duration.ofSeconds(10);
+    public Duration grace = Duration.ofSeconds(1);
+  }
+
+  /** Commands back to devices. */
+  public static class Commands {
+    public String topic = "sites/{siteId}/devices/{deviceId}/commands";
+    public int qos = 1;
+    public CommandCodec.Format format = CommandCodec.Format.JSON;
+  }
+
+  /** Where rejected messages go. */
+  public static class DeadLetters {
+    /** Local MQTT topic; empty for none. */
+    public String mqttTopic = "fieldline/dead-letters";
+
+    /** File in the data dir; empty for none. */
+    public String file = "dead-letters.jsonl";
+
+    public long fileMaxBytes = 10L * 1024 * 1024;
+    public int fileKeep = 3;
+  }
+
+  /** The durable journal. */
+  public static class JournalSettings {
+    /** Outbox bound: past it decision events are dropped first, then intake stops. */
+    public long maxBytes = 256L * 1024 * 1024;
+
+    public Journal.Durability durability = Journal.Durability.NORMAL;
+    public int maxBatch = 5_000;
+  }
+
+  /** The region's Kafka cluster. */
+  public static class Uplink {
+    public String bootstrapServers = "localhost:9092";
+
+    /** Extra Kafka client properties (security, timeouts). */
+    public Map<String, String> client = new LinkedHashMap<>();
+
+    public int batchSize = 500;
+    public Reconnect retry = new Reconnect();
+  }
+
+  /** Feature updates from the global tier. */
+  public static class Features {
+    public boolean enabled = true;
+  }
+
+  /** /health and /metrics. */
+  public static class Http {
+    public String host = "0.0.0.0";
+    public int port = 9464;
+  }
+
+  public String effectiveClientId() {
+    return mqtt.clientId.isBlank() ? "fieldline-edge-" + gatewayId : mqtt.clientId;
+  }
+
+  @Override
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    if (!gatewayId.matches("[A-Za-z0-9._:-]{1,128}")) {
+      problems.add("gateway-id: letters, digits, '.', '_', ':' or '-' (got '" + gatewayId + "')");
+    }
+    if (!region.matches("[A-Za-z0-9._-]{1,64}")) {
+      problems.add("region: letters, digits, '.', '_' or '-' (got '" + region + "')");
+    }
+    if (!mqtt.serverUri.matches("(tcp|ssl)://.+:\\d+")) {
+      problems.add(
+          "mqtt.server-uri: tcp://host:port or ssl://host:port (got " + mqtt.serverUri + ")");
+    }
+    if (mqtt.serverUri.startsWith("ssl://") && !mqtt.tls.enabled) {
+      problems.add("mqtt.tls.enabled: must be true for an ssl:// server-uri");
+    }
+    template(problems, "mqtt.telemetry-topic", mqtt.telemetryTopic);
+    template(problems, "commands.topic", commands.topic);
+    if (mqtt.receiveMaximum < 1 || mqtt.receiveMaximum > 65_535) {
+      problems.add("mqtt.receive-maximum: 1..65535 (got " + mqtt.receiveMaximum + ")");
+    }
+    if (commands.qos < 0 || commands.qos > 1) {
+      problems.add("commands.qos: 0 or 1 (got " + commands.qos + ")");
+    }
+    if (ingest.maxPayloadBytes < 64) {
+      problems.add("ingest.max-payload-bytes: at least 64");
+    }
+    if (windows.size.toMillis() < 100) {
+      problems.add("windows.size: at least 100ms");
+    }
+    if (windows.grace.isNegative()) {
+      problems.add("windows.grace: must not be negative");
+    }
+    if (journal.maxBytes < 1024 * 1024) {
+      problems.add("journal.max-bytes: at least 1 MiB");
+    }
+    if (uplink.bootstrapServers.isBlank()) {
+      problems.add("uplink.bootstrap-servers: must not be empty");
+    }
+    if (uplink.batchSize < 1) {
+      problems.add("uplink.batch-size: at least 1");
+    }
+    if (http.port < 0 || http.port > 65_535) {
+      problems.add("http.port: 0..65535");
+    }
+    return problems;
+  }
+
+  private static void template(List<String> problems, String key, String template) {
+    try {
+      new TopicTemplate(template);
+    } catch (IllegalArgumentException e) {
+      problems.add(key + ": " + e.getMessage());
+    }
+  }
+
+  public Path dataPath() {
+    return Path.of(dataDir);
+  }
+
+  public CoreSettings coreSettings(RulesFile rules) {
+    return new CoreSettings(
+        gatewayId,
+        region,
+        new TopicTemplate(mqtt.telemetryTopic),
+        ingest.defaultDeviceType,
+        ingest.maxPayloadBytes,
+        ingest.maxFuture,
+        ingest.maxPast,
+        windows.size,
+        windows.grace,
+        rules.filters(),
+        rules.rules());
+  }
+
+  public MqttSettings mqttSettings() {
+    TlsSettings tls = null;
+    if (mqtt.tls.enabled) {
+      tls =
+          new TlsSettings(
+              mqtt.tls.truststore.isBlank() ? null : Path.of(mqtt.tls.truststore),
+              secret(mqtt.tls.truststorePassword, "mqtt.tls.truststore-password"),
+              mqtt.tls.keystore.isBlank() ? null : Path.of(mqtt.tls.keystore),
+              secret(mqtt.tls.keystorePassword, "mqtt.tls.keystore-password"));
+    }
+    return new MqttSettings(
+        mqtt.serverUri,
+        effectiveClientId(),
+        new TopicTemplate(mqtt.telemetryTopic).filter(),
+        mqtt.sessionExpiry,
+        mqtt.keepAlive,
+        mqtt.receiveMaximum,
+        mqtt.username,
+        secret(mqtt.password, "mqtt.password"),
+        tls,
+        mqtt.reconnect.policy());
+  }
+
+  public Map<String, Object> kafkaConfig() {
+    Map<String, Object> config = new HashMap<>(uplink.client);
+    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, uplink.bootstrapServers);
+    config.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "fieldline-edge-" + gatewayId);
+    return config;
+  }
+
+  private static char[] secret(SecretRef ref, String key) {
+    return ref.isSet() ? ref.resolve(key).toCharArray() : new char[0];
+  }
+}

@@ -1,0 +1,208 @@
+package dev.fieldline.edge.io;
+
+import dev.fieldline.edge.core.AcceptedReading;
+import dev.fieldline.edge.core.CoreCounters;
+import dev.fieldline.edge.core.CoreSettings;
+import dev.fieldline.edge.core.CoreSink;
+import dev.fieldline.edge.core.DecisionCore;
+import dev.fieldline.edge.core.FeatureLookup;
+import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.edge.core.TopicTemplate;
+import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.codec.AvroCodec;
+import dev.fieldline.schema.v1.Command;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Recorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision thread: takes messages from the hand-off queue, runs them through the {@link
+ * DecisionCore}, publishes commands at once, queues journal changes, closes windows on time, and
+ * acknowledges MQTT messages in arrival order once the journal holds what they caused.
+ */
+public final class DecisionLoop implements CoreSink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DecisionLoop.class);
+  private static final long TICK_MILLIS = 100;
+
+  private record PendingAck(Inbound message, long journalSeq) {}
+
+  private final DecisionCore core;
+  private final BlockingQueue<Inbound> handoff;
+  private final MqttGateway mqtt;
+  private final JournalWriter journal;
+  private final DeadLetterSink deadLetters;
+  private final CommandCodec commands;
+  private final TopicTemplate commandTopic;
+  private final int commandQos;
+  private final String gatewayId;
+  private final AvroCodec<EdgeSummary> summaries = AvroCodec.of(EdgeSummary.class);
+  private final AvroCodec<DecisionEvent> decisions = AvroCodec.of(DecisionEvent.class);
+  private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
+
+  /** Receipt to command hand-off, in nanoseconds. */
+  private final Recorder latency = new Recorder(3);
+
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean paused;
+  private volatile int openWindows;
+
+  public DecisionLoop(
+      CoreSettings settings,
+      FeatureLookup features,
+      CoreCounters counters,
+      BlockingQueue<Inbound> handoff,
+      MqttGateway mqtt,
+      JournalWriter journal,
+      DeadLetterSink deadLetters,
+      CommandCodec commands,
+      TopicTemplate commandTopic,
+      int commandQos,
+      List<AcceptedReading> restored) {
+    this.core = new DecisionCore(settings, features, this, counters);
+    this.handoff = handoff;
+    this.mqtt = mqtt;
+    this.journal = journal;
+    this.deadLetters = deadLetters;
+    this.commands = commands;
+    this.commandTopic = commandTopic;
+    this.commandQos = commandQos;
+    this.gatewayId = settings.gatewayId();
+    core.restore(restored);
+    if (!restored.isEmpty()) {
+      log.info("restored {} readings of open windows from the journal", restored.size());
+    }
+    this.thread = new Thread(this::run, "decision");
+    this.thread.setPriority(Thread.MAX_PRIORITY);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    long nextTick = System.currentTimeMillis() + TICK_MILLIS;
+    while (running) {
+      try {
+        boolean full = journal.isFull() || journal.failure() != null;
+        if (full != paused) {
+          paused = full;
+        }
+        Inbound message = full ? null : handoff.poll(2, TimeUnit.MILLISECONDS);
+        if (message != null) {
+          core.onMessage(
+              message.topic(),
+              message.payload(),
+              message.receivedNanos(),
+              System.currentTimeMillis());
+          acks.add(new PendingAck(message, journal.lastEnqueued()));
+        } else if (full) {
+          Thread.sleep(10);
+        }
+        long now = System.currentTimeMillis();
+        if (now >= nextTick) {
+          core.closeWindows(now);
+          openWindows = core.openWindows();
+          nextTick = now + TICK_MILLIS;
+        }
+        acknowledgeCommitted();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // A bug must not stop the gateway: log it and go on with the next message.
+        log.error("unexpected error on the decision thread", e);
+      }
+    }
+  }
+
+  private void acknowledgeCommitted() {
+    long committed = journal.committed();
+    PendingAck head;
+    while ((head = acks.peek()) != null && head.journalSeq() <= committed) {
+      acks.poll();
+      mqtt.acknowledge(head.message());
+    }
+  }
+
+  @Override
+  public void command(String siteId, String deviceId, Command command) {
+    mqtt.publish(commandTopic.render(siteId, deviceId), commands.encode(command), commandQos);
+  }
+
+  @Override
+  public void decision(DecisionEvent decision) {
+    latency.recordValue(Math.max(0, decision.getDecisionLatencyNanos()));
+    journal.enqueue(
+        new JournalOp.Decision(
+            gatewayId
+                + "|"
+                + decision.getDeviceId()
+                + "|"
+                + decision.getRuleId()
+                + "|"
+                + decision.getReadingSeq()
+                + "|"
+                + decision.getAction(),
+            Topics.EDGE_DECISIONS.name(),
+            decision.getDeviceId(),
+            decisions.encode(decision)));
+  }
+
+  @Override
+  public void accepted(AcceptedReading reading) {
+    journal.enqueue(new JournalOp.Reading(reading));
+  }
+
+  @Override
+  public void summary(EdgeSummary summary) {
+    long start = summary.getWindowStart().toEpochMilli();
+    journal.enqueue(
+        new JournalOp.Summary(
+            summary.getGatewayId()
+                + "|"
+                + summary.getDeviceId()
+                + "|"
+                + summary.getMetric()
+                + "|"
+                + start,
+            Topics.EDGE_SUMMARIES.name(),
+            summary.getDeviceId(),
+            summaries.encode(summary),
+            summary.getDeviceId(),
+            summary.getMetric(),
+            start));
+  }
+
+  @Override
+  public void rejected(String topic, byte[] payload, RejectReason reason, String detail) {
+    deadLetters.offer(topic, payload, reason.code(), detail);
+  }
+
+  /** Decision latencies since the last call (interval histogram), in nanoseconds. */
+  public org.HdrHistogram.Histogram latencySnapshot() {
+    return latency.getIntervalHistogram();
+  }
+
+  /** Windows open at the last tick (readable from any thread). */
+  public int openWindows() {
+    return openWindows;
+  }
+
+  /** True while the journal is full and no messages are taken. */
+  public boolean isPaused() {
+    return paused;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.join(5_000);
+  }
+}

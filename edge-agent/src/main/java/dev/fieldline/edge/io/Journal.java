@@ -1,0 +1,257 @@
+package dev.fieldline.edge.io;
+
+import dev.fieldline.edge.core.AcceptedReading;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The gateway's durable store (SQLite in WAL mode): accepted readings of open windows, and the
+ * outbox of summaries and decision events waiting for Kafka. Every change is a transaction: a
+ * window's summary enters the outbox in the same transaction that removes its readings, so a crash
+ * at any moment leaves either the readings or the summary, never both and never neither.
+ *
+ * <p>One instance per thread: SQLite connections are not shared. WAL mode lets the uplink read and
+ * delete while the writer appends.
+ */
+public final class Journal implements AutoCloseable {
+  /** How hard SQLite flushes: NORMAL survives a process crash, FULL also a power loss. */
+  public enum Durability {
+    NORMAL,
+    FULL
+  }
+
+  static final int KIND_SUMMARY = 1;
+  static final int KIND_DECISION = 2;
+
+  private final Connection db;
+
+  public Journal(Path file, Durability durability) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      SQLiteConfig sqlite = new SQLiteConfig();
+      sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      sqlite.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(durability.name()));
+      sqlite.setBusyTimeout(10_000);
+      // Take the write lock when a transaction starts: two connections (writer and uplink) never
+      // meet halfway through a transaction, which would fail with SQLITE_BUSY_SNAPSHOT.
+      sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+      db = sqlite.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = db.createStatement()) {
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS readings ("
+                + " device_id TEXT NOT NULL, metric TEXT NOT NULL, seq INTEGER NOT NULL,"
+                + " window_start INTEGER NOT NULL, event_time INTEGER NOT NULL,"
+                + " value REAL NOT NULL, site_id TEXT NOT NULL, device_type TEXT NOT NULL,"
+                + " PRIMARY KEY (device_id, metric, seq))");
+        s.execute(
+            "CREATE INDEX IF NOT EXISTS readings_by_window"
+                + " ON readings (device_id, metric, window_start)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS outbox ("
+                + " id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,"
+                + " natural_key TEXT NOT NULL UNIQUE, topic TEXT NOT NULL,"
+                + " record_key TEXT NOT NULL, payload BLOB NOT NULL)");
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot open the journal at " + file, e);
+    }
+  }
+
+  /** Writes one batch of changes in a single transaction. */
+  public void write(List<JournalOp> ops) throws SQLException {
+    db.setAutoCommit(false);
+    try (PreparedStatement reading =
+            db.prepareStatement(
+                "INSERT OR IGNORE INTO readings (device_id, metric, seq, window_start,"
+                    + " event_time, value, site_id, device_type) VALUES (?,?,?,?,?,?,?,?)");
+        PreparedStatement outbox =
+            db.prepareStatement(
+                "INSERT OR IGNORE INTO outbox (kind, natural_key, topic, record_key, payload)"
+                    + " VALUES (?,?,?,?,?)");
+        PreparedStatement forget =
+            db.prepareStatement(
+                "DELETE FROM readings WHERE device_id=? AND metric=? AND window_start=?")) {
+      for (JournalOp op : ops) {
+        if (op instanceof JournalOp.Reading r) {
+          AcceptedReading a = r.reading();
+          reading.setString(1, a.deviceId());
+          reading.setString(2, a.metric());
+          reading.setLong(3, a.seq());
+          reading.setLong(4, a.windowStart());
+          reading.setLong(5, a.eventTime());
+          reading.setDouble(6, a.value());
+          reading.setString(7, a.siteId());
+          reading.setString(8, a.deviceType());
+          reading.addBatch();
+        } else if (op instanceof JournalOp.Summary s) {
+          // Readings first: a window's readings always precede its summary in the batch.
+          reading.executeBatch();
+          outbox.setInt(1, KIND_SUMMARY);
+          outbox.setString(2, s.naturalKey());
+          outbox.setString(3, s.topic());
+          outbox.setString(4, s.key());
+          outbox.setBytes(5, s.payload());
+          outbox.executeUpdate();
+          forget.setString(1, s.deviceId());
+          forget.setString(2, s.metric());
+          forget.setLong(3, s.windowStart());
+          forget.executeUpdate();
+        } else if (op instanceof JournalOp.Decision d) {
+          outbox.setInt(1, KIND_DECISION);
+          outbox.setString(2, d.naturalKey());
+          outbox.setString(3, d.topic());
+          outbox.setString(4, d.key());
+          outbox.setBytes(5, d.payload());
+          outbox.executeUpdate();
+        }
+      }
+      reading.executeBatch();
+      db.commit();
+    } catch (SQLException e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(true); // no transaction (and no lock) held between batches
+    }
+  }
+
+  /** The oldest outbox entries, at most {@code max}, in journal order. */
+  public List<OutboxEntry> oldest(int max) throws SQLException {
+    List<OutboxEntry> entries = new ArrayList<>(max);
+    try (PreparedStatement select =
+        db.prepareStatement(
+            "SELECT id, topic, record_key, payload FROM outbox ORDER BY id LIMIT ?")) {
+      select.setInt(1, max);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          entries.add(
+              new OutboxEntry(
+                  rows.getLong(1), rows.getString(2), rows.getString(3), rows.getBytes(4)));
+        }
+      }
+    }
+    return entries;
+  }
+
+  /** Removes entries that Kafka acknowledged. */
+  public void delete(List<OutboxEntry> entries) throws SQLException {
+    db.setAutoCommit(false);
+    try (PreparedStatement delete = db.prepareStatement("DELETE FROM outbox WHERE id=?")) {
+      for (OutboxEntry entry : entries) {
+        delete.setLong(1, entry.id());
+        delete.addBatch();
+      }
+      delete.executeBatch();
+      db.commit();
+    } catch (SQLException e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(true);
+    }
+  }
+
+  /**
+   * Drops the oldest decision events until the outbox holds at most {@code maxBytes}; summaries are
+   * never dropped. Returns how many were dropped.
+   */
+  public int dropDecisionsAbove(long maxBytes) throws SQLException {
+    long excess = outboxBytes() - maxBytes;
+    if (excess <= 0) {
+      return 0;
+    }
+    int dropped = 0;
+    List<Long> ids = new ArrayList<>();
+    try (PreparedStatement select =
+        db.prepareStatement(
+            "SELECT id, length(payload) FROM outbox WHERE kind="
+                + KIND_DECISION
+                + " ORDER BY id")) {
+      try (ResultSet rows = select.executeQuery()) {
+        while (excess > 0 && rows.next()) {
+          ids.add(rows.getLong(1));
+          excess -= rows.getLong(2) + 64;
+        }
+      }
+    }
+    db.setAutoCommit(false);
+    try (PreparedStatement delete = db.prepareStatement("DELETE FROM outbox WHERE id=?")) {
+      for (long id : ids) {
+        delete.setLong(1, id);
+        delete.addBatch();
+        dropped++;
+      }
+      delete.executeBatch();
+      db.commit();
+    } finally {
+      db.setAutoCommit(true);
+    }
+    return dropped;
+  }
+
+  /** Approximate bytes held by the outbox (payloads plus a fixed row overhead). */
+  public long outboxBytes() throws SQLException {
+    return scalar("SELECT coalesce(sum(length(payload) + 64), 0) FROM outbox");
+  }
+
+  public long outboxCount() throws SQLException {
+    return scalar("SELECT count(*) FROM outbox");
+  }
+
+  public long outboxCount(int kind) throws SQLException {
+    return scalar("SELECT count(*) FROM outbox WHERE kind=" + kind);
+  }
+
+  public long readingCount() throws SQLException {
+    return scalar("SELECT count(*) FROM readings");
+  }
+
+  /** Readings of windows that were open when the agent stopped, oldest first. */
+  public List<AcceptedReading> openReadings() throws SQLException {
+    List<AcceptedReading> readings = new ArrayList<>();
+    try (Statement s = db.createStatement();
+        ResultSet rows =
+            s.executeQuery(
+                "SELECT site_id, device_id, device_type, metric, value, event_time, seq,"
+                    + " window_start FROM readings ORDER BY event_time, seq")) {
+      while (rows.next()) {
+        readings.add(
+            new AcceptedReading(
+                rows.getString(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getString(4),
+                rows.getDouble(5),
+                rows.getLong(6),
+                rows.getLong(7),
+                rows.getLong(8)));
+      }
+    }
+    return readings;
+  }
+
+  private long scalar(String sql) throws SQLException {
+    try (Statement s = db.createStatement();
+        ResultSet rows = s.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      // closing: nothing left to do
+    }
+  }
+}

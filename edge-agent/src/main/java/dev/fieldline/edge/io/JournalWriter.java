@@ -1,0 +1,192 @@
+package dev.fieldline.edge.io;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the journal on its own thread, in group commits: the decision thread queues changes and
+ * goes on; this thread writes whatever has queued up in one transaction, then publishes how far it
+ * got ({@link #committed()}). MQTT messages are acknowledged only once everything they caused is
+ * committed, so the broker keeps (and re-sends) whatever the journal does not yet hold.
+ *
+ * <p>It also keeps the outbox within its bound: past it, the oldest decision events are dropped
+ * (counted); when summaries alone fill it, {@link #isFull()} tells the decision thread to stop
+ * taking new messages until the uplink drains it.
+ */
+public final class JournalWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
+
+  private final Journal journal;
+  private final long maxOutboxBytes;
+  private final int maxBatch;
+  private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong committed = new AtomicLong();
+  private final Thread thread;
+  private long enqueued;
+  private volatile boolean running = true;
+  private volatile boolean full;
+  private volatile long outboxBytes;
+  private volatile long outboxCount;
+  private volatile Throwable failure;
+
+  /** Decision events dropped because the outbox was full. */
+  public final LongAdder droppedDecisions = new LongAdder();
+
+  /** Transactions written. */
+  public final LongAdder commits = new LongAdder();
+
+  private record Queued(long seq, JournalOp op) {}
+
+  public JournalWriter(Journal journal, long maxOutboxBytes, int maxBatch) {
+    this.journal = journal;
+    this.maxOutboxBytes = maxOutboxBytes;
+    this.maxBatch = maxBatch;
+    try {
+      this.outboxBytes = journal.outboxBytes();
+      this.outboxCount = journal.outboxCount();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the journal", e);
+    }
+    this.thread = new Thread(this::run, "journal-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Queues a change (decision thread only); returns its sequence number. */
+  public long enqueue(JournalOp op) {
+    long seq = ++enqueued;
+    queue.add(new Queued(seq, op));
+    return seq;
+  }
+
+  /** The sequence number of the last change queued. */
+  public long lastEnqueued() {
+    return enqueued;
+  }
+
+  /** Every change up to this sequence number is durable. */
+  public long committed() {
+    return committed.get();
+  }
+
+  public boolean isFull() {
+    return full;
+  }
+
+  public long outboxBytes() {
+    return outboxBytes;
+  }
+
+  public long outboxCount() {
+    return outboxCount;
+  }
+
+  /** Told by the uplink after it removed entries: the outbox's new depth. */
+  void outboxDrained(long bytes, long count) {
+    outboxBytes = bytes;
+    outboxCount = count;
+    if (full && bytes < maxOutboxBytes * 0.9) {
+      full = false;
+      log.info("journal below 90% of its bound again: taking messages");
+    }
+  }
+
+  /** True when the writer stopped on an error it cannot recover from (disk full, corrupt file). */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** Waits until every change queued so far is committed, or the timeout passes. */
+  public boolean flush(long timeoutMillis) throws InterruptedException {
+    long target = enqueued;
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (committed.get() < target && System.currentTimeMillis() < deadline && failure == null) {
+      Thread.sleep(2);
+    }
+    return committed.get() >= target;
+  }
+
+  private void run() {
+    List<Queued> batch = new ArrayList<>(maxBatch);
+    List<JournalOp> ops = new ArrayList<>(maxBatch);
+    while (running || !queue.isEmpty()) {
+      try {
+        Queued first = queue.poll(50, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        for (Queued q : batch) {
+          ops.add(q.op());
+        }
+        writeWithRetry(ops);
+        committed.set(batch.get(batch.size() - 1).seq());
+        commits.increment();
+        enforceBound();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (SQLException e) {
+        failure = e;
+        log.error("the journal cannot be written; the agent stops taking messages", e);
+        return;
+      } finally {
+        batch.clear();
+        ops.clear();
+      }
+    }
+  }
+
+  private void writeWithRetry(List<JournalOp> ops) throws SQLException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        journal.write(ops);
+        return;
+      } catch (SQLException e) {
+        // SQLITE_BUSY can outlast the busy timeout under a long uplink transaction; retry a few
+        // times.
+        if (attempt >= 5) {
+          throw e;
+        }
+        log.warn("journal write failed (attempt {}), retrying: {}", attempt, e.getMessage());
+        Thread.sleep(100L * attempt);
+      }
+    }
+  }
+
+  private void enforceBound() throws SQLException {
+    long bytes = journal.outboxBytes();
+    if (bytes > maxOutboxBytes) {
+      int dropped = journal.dropDecisionsAbove(maxOutboxBytes);
+      if (dropped > 0) {
+        droppedDecisions.add(dropped);
+        log.warn("journal full: dropped the {} oldest decision events", dropped);
+      }
+      bytes = journal.outboxBytes();
+    }
+    boolean nowFull = bytes > maxOutboxBytes;
+    if (nowFull && !full) {
+      log.error(
+          "journal full ({} bytes of summaries awaiting Kafka): not taking new messages until the"
+              + " uplink drains it",
+          bytes);
+    }
+    full = nowFull;
+    outboxBytes = bytes;
+    outboxCount = journal.outboxCount();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.join(10_000);
+  }
+}

@@ -1,0 +1,249 @@
+package dev.fieldline.edge.io;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.SocketFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's MQTT connection (Eclipse Paho v5): a persistent session (clean start off) subscribed
+ * at QoS 1, TCP_NODELAY, manual acknowledgements, and reconnection with jittered exponential
+ * backoff.
+ *
+ * <p>Paho's single callback thread only copies each message into the hand-off queue and returns;
+ * everything else happens on the decision thread (blocking Paho's callback deadlocks QoS 1
+ * publishing). Messages are acknowledged by the decision thread once the journal holds what they
+ * caused; until then the broker keeps them and re-sends them after a reconnect.
+ */
+public final class MqttGateway implements MqttCallback, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MqttGateway.class);
+
+  private final MqttSettings settings;
+  private final BlockingQueue<Inbound> handoff;
+  private final MqttAsyncClient client;
+  private final ScheduledExecutorService reconnector =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "mqtt-reconnect");
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicLong connection = new AtomicLong();
+  private volatile boolean connected;
+  private volatile boolean closing;
+  private int attempts;
+  public final LongAdder received = new LongAdder();
+  public final LongAdder published = new LongAdder();
+  public final LongAdder publishFailures = new LongAdder();
+  public final LongAdder reconnects = new LongAdder();
+
+  public MqttGateway(MqttSettings settings, BlockingQueue<Inbound> handoff) throws MqttException {
+    this.settings = settings;
+    this.handoff = handoff;
+    this.client =
+        new MqttAsyncClient(settings.serverUri(), settings.clientId(), new MemoryPersistence());
+    this.client.setManualAcks(true);
+    this.client.setCallback(this);
+  }
+
+  /** Connects (retrying with backoff until it succeeds or the gateway closes) and subscribes. */
+  public void start() {
+    connectNow();
+  }
+
+  /** Waits up to {@code millis} for the connection; true when connected. */
+  public boolean awaitConnected(long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    while (!connected && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    return connected;
+  }
+
+  private MqttConnectionOptions options() {
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setCleanStart(false);
+    options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
+    options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
+    options.setReceiveMaximum(settings.receiveMaximum());
+    options.setAutomaticReconnect(false); // our own policy, with jitter
+    options.setConnectionTimeout(10);
+    options.setSocketFactory(
+        settings.tls() == null
+            ? new NoDelaySocketFactory(SocketFactory.getDefault())
+            : new NoDelaySslSocketFactory(settings.tls().socketFactory()));
+    if (settings.username() != null && !settings.username().isEmpty()) {
+      options.setUserName(settings.username());
+    }
+    if (settings.password() != null && settings.password().length > 0) {
+      options.setPassword(
+          new String(settings.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return options;
+  }
+
+  private void connectNow() {
+    if (closing) {
+      return;
+    }
+    try {
+      client.connect(options()).waitForCompletion(15_000);
+      long id = connection.incrementAndGet();
+      IMqttToken subscribed = client.subscribe(settings.subscription(), 1);
+      subscribed.waitForCompletion(10_000);
+      connected = true;
+      if (attempts > 0) {
+        reconnects.increment();
+      }
+      log.info(
+          "connected to {} as {} (connection {}), subscribed to {}",
+          settings.serverUri(),
+          settings.clientId(),
+          id,
+          settings.subscription());
+      attempts = 0;
+    } catch (MqttException e) {
+      attempts++;
+      long delay = settings.reconnect().delay(attempts).toMillis();
+      if (attempts == 1 || attempts % 10 == 0) {
+        log.warn(
+            "cannot connect to {} ({}), attempt {}; retrying in {} ms",
+            settings.serverUri(),
+            e.getMessage(),
+            attempts,
+            delay);
+      }
+      try {
+        if (client.isConnected()) {
+          client.disconnect().waitForCompletion(1_000);
+        }
+      } catch (MqttException ignored) {
+        // already broken
+      }
+      reconnector.schedule(this::connectNow, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public boolean isConnected() {
+    return connected;
+  }
+
+  /**
+   * The current connection's number; an acknowledgement is only valid on the connection it came on.
+   */
+  public long connection() {
+    return connection.get();
+  }
+
+  /** Acknowledges a message (decision thread); silently skipped if its connection is gone. */
+  public void acknowledge(Inbound message) {
+    if (message.qos() == 0 || message.connection() != connection.get() || !connected) {
+      return;
+    }
+    try {
+      client.messageArrivedComplete(message.messageId(), message.qos());
+    } catch (MqttException | RuntimeException e) {
+      log.debug("acknowledgement of {} not sent: {}", message.messageId(), e.getMessage());
+    }
+  }
+
+  /** Publishes without waiting; returns false (and counts) when Paho refuses it. */
+  public boolean publish(String topic, byte[] payload, int qos) {
+    if (!connected) {
+      publishFailures.increment();
+      return false;
+    }
+    try {
+      client.publish(topic, payload, qos, false);
+      published.increment();
+      return true;
+    } catch (MqttException | RuntimeException e) {
+      publishFailures.increment();
+      log.debug("publish to {} failed: {}", topic, e.getMessage());
+      return false;
+    }
+  }
+
+  @Override
+  public void messageArrived(String topic, MqttMessage message) {
+    // Paho's callback thread: copy, hand off, return. Never block, never throw.
+    received.increment();
+    Inbound inbound =
+        new Inbound(
+            topic,
+            message.getPayload(),
+            message.getId(),
+            message.getQos(),
+            connection.get(),
+            System.nanoTime());
+    if (!handoff.offer(inbound)) {
+      // Cannot happen while the queue is larger than the receive maximum; if it does, the message
+      // stays unacknowledged and the broker re-sends it after the next reconnect.
+      log.error("hand-off queue full; message {} left to the broker", message.getId());
+    }
+  }
+
+  @Override
+  public void disconnected(MqttDisconnectResponse response) {
+    connectionLost(response.getReasonString());
+  }
+
+  @Override
+  public void mqttErrorOccurred(MqttException exception) {
+    log.warn("MQTT error: {}", exception.getMessage());
+  }
+
+  private void connectionLost(String why) {
+    if (closing) {
+      return;
+    }
+    connected = false;
+    log.warn("lost the connection to {} ({}); reconnecting", settings.serverUri(), why);
+    attempts = 1;
+    reconnector.schedule(
+        this::connectNow, settings.reconnect().delay(1).toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void deliveryComplete(IMqttToken token) {}
+
+  @Override
+  public void connectComplete(boolean reconnect, String serverUri) {}
+
+  @Override
+  public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+
+  /** Disconnects; unacknowledged messages stay with the broker's session. */
+  @Override
+  public void close() {
+    closing = true;
+    connected = false;
+    reconnector.shutdownNow();
+    try {
+      if (client.isConnected()) {
+        client.disconnect(5_000).waitForCompletion(6_000);
+      }
+    } catch (MqttException e) {
+      log.debug("disconnect: {}", e.getMessage());
+    }
+    try {
+      client.close(true);
+    } catch (MqttException e) {
+      log.debug("close: {}", e.getMessage());
+    }
+  }
+}

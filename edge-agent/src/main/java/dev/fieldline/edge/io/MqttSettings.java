@@ -1,0 +1,36 @@
+package dev.fieldline.edge.io;
+
+import java.time.Duration;
+
+/**
+ * How the agent connects to its local MQTT broker.
+ *
+ * @param serverUri {@code tcp://host:port} or {@code ssl://host:port}
+ * @param clientId the persistent session's client id
+ * @param subscription the telemetry topic filter
+ * @param sessionExpiry how long the broker keeps the session (and queues readings) while the agent
+ *     is away
+ * @param keepAlive MQTT keep-alive
+ * @param receiveMaximum unacknowledged messages the broker may send at once
+ * @param username optional username
+ * @param password optional password
+ * @param tls TLS settings, or null for plain TCP
+ * @param reconnect backoff between connection attempts
+ */
+public record MqttSettings(
+    String serverUri,
+    String clientId,
+    String subscription,
+    Duration sessionExpiry,
+    Duration keepAlive,
+    int receiveMaximum,
+    String username,
+    char[] password,
+    TlsSettings tls,
+    ReconnectPolicy reconnect) {
+
+  @Override
+  public String toString() {
+    return "MqttSettings{" + serverUri + ", clientId=" + clientId + ", user=" + username + "}";
+  }
+}

@@ -1,0 +1,129 @@
+package dev.fieldline.edge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
+import dev.fieldline.schema.v1.EdgeSummary;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Readings in over MQTT, commands out for the ones that break a rule, summaries in Kafka. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class EdgeAgentIT {
+  private static final int DEVICES = 5;
+  private static final int READINGS = 200;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static EmbeddedMqttBroker broker;
+  private static EmbeddedKafkaCluster kafka;
+
+  @BeforeAll
+  static void start() {
+    broker = EmbeddedMqttBroker.start();
+    kafka = EmbeddedKafkaCluster.start("edge-it");
+    EdgeFixture.createTopics(kafka);
+  }
+
+  @AfterAll
+  static void stop() {
+    kafka.close();
+    broker.close();
+  }
+
+  @Test
+  void shouldCommandExactlyTheBreakingReadingsAndSummarizeEveryAcceptedOne(@TempDir Path dir)
+      throws Exception {
+    try (EdgeAgent agent =
+        EdgeFixture.agent(
+            EdgeFixture.settings(
+                dir.resolve("data"), broker.serverUri(), kafka.bootstrapServers()))) {
+      await().atMost(Duration.ofSeconds(20)).until(agent::mqttConnected);
+      MqttClient device = EdgeFixture.device(broker.serverUri(), "fleet");
+      Map<String, List<Long>> commandSeqs = new ConcurrentHashMap<>();
+      List<String> commandTopics = new CopyOnWriteArrayList<>();
+      device.setCallback(
+          new dev.fieldline.edge.app.CallbackAdapter(
+              (topic, payload) -> {
+                JsonNode command = JSON.readTree(payload);
+                commandTopics.add(topic);
+                commandSeqs
+                    .computeIfAbsent(
+                        command.get("deviceId").asText(), d -> new CopyOnWriteArrayList<>())
+                    .add(command.get("readingSeq").asLong());
+              }));
+      device.subscribe("sites/+/devices/+/commands", 1);
+
+      Map<String, List<Long>> expected = new ConcurrentHashMap<>();
+      for (long seq = 1; seq <= READINGS; seq++) {
+        for (int d = 0; d < DEVICES; d++) {
+          String id = "dev-" + d;
+          // Every 7th reading (shifted per device) breaks the rule; the next one is normal again.
+          boolean hot = (seq + d) % 7 == 0;
+          if (hot) {
+            expected.computeIfAbsent(id, k -> new ArrayList<>()).add(seq);
+          }
+          EdgeFixture.publish(
+              device, "site-" + (d % 2), id, EdgeFixture.reading(id, seq, hot ? 90 : 20));
+        }
+        if (seq % 50 == 0) {
+          EdgeFixture.publish(device, "site-0", "dev-0", "{oops".getBytes(StandardCharsets.UTF_8));
+        }
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  commandSeqs.values().stream().mapToInt(List::size).sum()
+                      >= expected.values().stream().mapToInt(List::size).sum());
+      Thread.sleep(500); // anything extra would arrive now
+      expected.forEach(
+          (id, seqs) -> assertThat(commandSeqs.get(id)).as(id).containsExactlyElementsOf(seqs));
+      assertThat(commandSeqs.keySet()).isEqualTo(expected.keySet());
+      assertThat(commandTopics)
+          .allMatch(t -> t.matches("sites/site-[01]/devices/dev-\\d/commands"));
+
+      List<EdgeSummary> summaries =
+          EdgeFixture.readSummaries(
+              kafka.bootstrapServers(),
+              Duration.ofSeconds(60),
+              s ->
+                  EdgeFixture.countsByDevice(s).values().stream().mapToLong(Long::longValue).sum()
+                      >= (long) DEVICES * READINGS);
+      for (int d = 0; d < DEVICES; d++) {
+        assertThat(EdgeFixture.seqProblems(summaries, "dev-" + d, READINGS)).isEmpty();
+      }
+      assertThat(summaries)
+          .allSatisfy(
+              s -> {
+                assertThat(s.getGatewayId()).isEqualTo("gw-it");
+                assertThat(s.getRegion()).isEqualTo("eu-west");
+                assertThat(s.getDeviceType()).isEqualTo("chiller");
+              });
+      long anomalies = summaries.stream().mapToLong(EdgeSummary::getAnomalyCount).sum();
+      assertThat(anomalies).isEqualTo(expected.values().stream().mapToInt(List::size).sum());
+      assertThat(agent.counters().rejected(RejectReason.MALFORMED)).isEqualTo(READINGS / 50);
+      assertThat(agent.counters().accepted.sum()).isEqualTo((long) DEVICES * READINGS);
+      device.disconnect();
+      device.close();
+    }
+  }
+}
