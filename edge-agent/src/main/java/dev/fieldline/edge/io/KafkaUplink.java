@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains the journal's outbox into the region's Kafka cluster, oldest first: it sends a batch with
  * an idempotent producer ({@code acks=all}), and only when Kafka acknowledged every record of the
- * batch does it remove them from the journal. While the cluster is unreachable it retries the same
- * batch with backoff, so the outbox grows and then drains in order when the cluster returns. A
- * retry after a lost acknowledgement can repeat a record; the aggregator drops repeats by natural
- * key.
+ * batch does it remove them from the journal. While the cluster is unreachable the producer keeps
+ * retrying the batch itself (no delivery timeout), with the same producer sequence numbers, so the
+ * broker never stores a record twice; meanwhile the outbox grows, and it drains in order when the
+ * cluster returns. Only a batch that fails for good (or never got metadata) is sent again, which
+ * can repeat a record; the aggregator drops repeats by natural key.
  */
 public final class KafkaUplink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaUplink.class);
@@ -45,6 +46,10 @@ public final class KafkaUplink implements AutoCloseable {
   private volatile boolean running = true;
   private volatile State state = State.STARTING;
   private volatile long lastSuccessMillis;
+  private volatile long pendingSince;
+
+  /** A batch unacknowledged for this long means the cluster is unreachable. */
+  static final long STALL_MILLIS = 5_000;
 
   /** Records Kafka acknowledged. */
   public final LongAdder sent = new LongAdder();
@@ -78,13 +83,19 @@ public final class KafkaUplink implements AutoCloseable {
     all.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     all.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     all.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    all.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    // Never give up on a record: a delivery timeout would make a later resend a duplicate.
+    all.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
     all.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
     all.putAll(config);
     return all;
   }
 
+  /** DOWN also while a batch has waited for Kafka longer than {@link #STALL_MILLIS}. */
   public State state() {
+    long since = pendingSince;
+    if (since != 0 && System.currentTimeMillis() - since > STALL_MILLIS) {
+      return State.DOWN;
+    }
     return state;
   }
 
@@ -93,7 +104,6 @@ public final class KafkaUplink implements AutoCloseable {
   }
 
   private void run() {
-    int failures = 0;
     while (running) {
       try {
         List<OutboxEntry> batch = journal.oldest(batchSize);
@@ -105,26 +115,11 @@ public final class KafkaUplink implements AutoCloseable {
           journal.delete(batch);
           sent.add(batch.size());
           writer.outboxDrained(journal.outboxBytes(), journal.outboxCount());
-          if (state != State.UP) {
-            log.info("uplink to Kafka is up{}", failures > 0 ? " again; draining the journal" : "");
+          if (state == State.STARTING) {
+            log.info("uplink to Kafka is up");
           }
           state = State.UP;
           lastSuccessMillis = System.currentTimeMillis();
-          failures = 0;
-        } else {
-          failures++;
-          failedBatches.increment();
-          state = State.DOWN;
-          Duration wait = retry.delay(failures);
-          if (failures == 1 || failures % 10 == 0) {
-            log.warn(
-                "uplink to Kafka down ({} failed attempts); {} records wait in the journal;"
-                    + " retrying in {} ms",
-                failures,
-                writer.outboxCount(),
-                wait.toMillis());
-          }
-          Thread.sleep(wait.toMillis());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -136,26 +131,85 @@ public final class KafkaUplink implements AutoCloseable {
     }
   }
 
-  /** Sends the batch and waits for every acknowledgement; false if any record failed. */
+  /**
+   * Sends the batch and waits until Kafka acknowledged every record. A record is sent again only
+   * when it certainly was not written (no metadata, or refused by the broker); records the producer
+   * is still retrying are waited for, never resent, so the cluster gets each record once.
+   *
+   * @return false only when the uplink is closing
+   */
   private boolean send(List<OutboxEntry> batch) throws InterruptedException {
-    List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-    try {
-      for (OutboxEntry entry : batch) {
-        acks.add(producer.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.payload())));
+    pendingSince = System.currentTimeMillis();
+    boolean[] acknowledged = new boolean[batch.size()];
+    int remaining = batch.size();
+    int round = 0;
+    while (remaining > 0) {
+      List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        Future<RecordMetadata> ack = null;
+        if (!acknowledged[i]) {
+          OutboxEntry entry = batch.get(i);
+          try {
+            ack = producer.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.payload()));
+          } catch (org.apache.kafka.common.KafkaException e) {
+            markDown(); // no metadata within max.block.ms: not sent, try again next round
+          }
+        }
+        acks.add(ack);
       }
-      producer.flush();
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(60, TimeUnit.SECONDS);
+      for (int i = 0; i < acks.size(); i++) {
+        if (acks.get(i) != null && await(acks.get(i))) {
+          acknowledged[i] = true;
+          remaining--;
+        }
       }
-      return true;
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      log.debug("batch not acknowledged", e);
-      return false;
-    } catch (org.apache.kafka.common.KafkaException e) {
-      // e.g. metadata not available within max.block.ms while the cluster is down
-      log.debug("batch not sent", e);
-      return false;
+      if (!running) {
+        return false;
+      }
+      if (remaining > 0) {
+        failedBatches.increment();
+        Thread.sleep(retry.delay(++round).toMillis());
+      }
     }
+    long waited = System.currentTimeMillis() - pendingSince;
+    pendingSince = 0;
+    if (state == State.DOWN) {
+      log.info("uplink to Kafka is back after {} ms; draining the journal", waited);
+    }
+    return true;
+  }
+
+  /** Waits for one acknowledgement; false when the record was not written. */
+  private boolean await(Future<RecordMetadata> ack) throws InterruptedException {
+    while (true) {
+      try {
+        ack.get(5, TimeUnit.SECONDS);
+        return true;
+      } catch (java.util.concurrent.TimeoutException e) {
+        // The producer is still retrying: the cluster is unreachable. Keep waiting.
+        markDown();
+        if (!running) {
+          return false;
+        }
+      } catch (ExecutionException e) {
+        markDown();
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)) {
+          log.error(
+              "Kafka refused a journaled record; it stays in the journal: {}",
+              e.getCause().toString());
+        }
+        return false;
+      }
+    }
+  }
+
+  private void markDown() {
+    if (state != State.DOWN) {
+      log.warn(
+          "uplink to Kafka down; {} records wait in the journal and will be sent when it returns",
+          writer.outboxCount());
+    }
+    state = State.DOWN;
   }
 
   private static void sleepQuietly(long millis) {
