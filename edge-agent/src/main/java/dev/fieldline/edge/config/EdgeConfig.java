@@ -102,7 +102,12 @@ public class EdgeConfig implements Validated {
   /** Summary windows. */
   public static class Windows {
     public Duration size = Duration.ofSeconds(10);
+
+    /** A window stays open this long past its end for late readings of its device. */
     public Duration grace = Duration.ofSeconds(1);
+
+    /** A device silent this long has its windows closed by the gateway clock. */
+    public Duration idle = Duration.ofSeconds(5);
   }
 
   /** Commands back to devices. */
@@ -192,6 +197,9 @@ public class EdgeConfig implements Validated {
     if (windows.grace.isNegative()) {
       problems.add("windows.grace: must not be negative");
     }
+    if (windows.idle.isNegative() || windows.idle.isZero()) {
+      problems.add("windows.idle: must be positive");
+    }
     if (journal.maxBytes < 1024 * 1024) {
       problems.add("journal.max-bytes: at least 1 MiB");
     }
@@ -230,6 +238,7 @@ public class EdgeConfig implements Validated {
         ingest.maxPast,
         windows.size,
         windows.grace,
+        windows.idle,
         rules.filters(),
         rules.rules());
   }

@@ -17,6 +17,7 @@ import java.util.List;
  * @param maxPast timestamps further behind are rejected
  * @param windowSize summary window size
  * @param windowGrace how long after its end a window waits for stragglers before it closes
+ * @param windowIdle a device silent this long has its windows closed by the gateway clock
  * @param filters filter specs, first match wins
  * @param rules decision rules
  */
@@ -30,6 +31,7 @@ public record CoreSettings(
     Duration maxPast,
     Duration windowSize,
     Duration windowGrace,
+    Duration windowIdle,
     List<FilterSpec> filters,
     List<RuleSpec> rules) {
 
@@ -41,7 +43,7 @@ public record CoreSettings(
     }
   }
 
-  /** Defaults for tests and benchmarks: 10-second windows, 1 s grace, 64 KiB payloads. */
+  /** Defaults for tests and benchmarks: 10-second windows, 1 s grace, 5 s idle, 64 KiB payloads. */
   public static CoreSettings defaults(List<FilterSpec> filters, List<RuleSpec> rules) {
     return new CoreSettings(
         "gw-test",
@@ -53,6 +55,7 @@ public record CoreSettings(
         Duration.ofDays(1),
         Duration.ofSeconds(10),
         Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
         filters,
         rules);
   }

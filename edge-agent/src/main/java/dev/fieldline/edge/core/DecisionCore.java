@@ -33,6 +33,7 @@ public final class DecisionCore implements DecisionListener {
   private final String[] topicParts = new String[2];
   private final long windowSize;
   private final long grace;
+  private final long idle;
   private final long maxFuture;
   private final long maxPast;
 
@@ -51,6 +52,7 @@ public final class DecisionCore implements DecisionListener {
     this.counters = counters;
     this.windowSize = settings.windowSize().toMillis();
     this.grace = settings.windowGrace().toMillis();
+    this.idle = settings.windowIdle().toMillis();
     this.maxFuture = settings.maxFuture().toMillis();
     this.maxPast = settings.maxPast().toMillis();
   }
@@ -130,6 +132,7 @@ public final class DecisionCore implements DecisionListener {
       devices.put(deviceId, device);
     }
     device.siteId = siteId;
+    device.lastHeard = now;
     if (device.hasSeq && message.seq <= device.lastSeq) {
       FilterReason reason =
           message.seq == device.lastSeq ? FilterReason.DUPLICATE : FilterReason.OUT_OF_ORDER;
@@ -163,10 +166,11 @@ public final class DecisionCore implements DecisionListener {
       device.metrics.put(metric, state);
     }
     long windowStart = Math.floorDiv(time, windowSize) * windowSize;
-    if (windowStart + windowSize + grace <= now) {
+    if (windowStart < state.closedBefore) {
       counters.filter(FilterReason.LATE);
       return;
     }
+    device.eventWatermark = Math.max(device.eventWatermark, time);
     OpenWindow window = state.window(windowStart);
     FilterSpec filter = state.filter;
     if (value < filter.min() || value > filter.max()) {
@@ -259,7 +263,14 @@ public final class DecisionCore implements DecisionListener {
             .build());
   }
 
-  /** Emits and forgets every window whose end plus grace has passed; returns how many. */
+  /**
+   * Emits and forgets every window that is final: its device has reported an event time past its
+   * end plus grace, or the device has been silent for the idle time and the gateway clock is past
+   * the window's end plus grace. Closing on each device's own event time means a backlog (after a
+   * gateway restart, or a device catching up) is summarized in full rather than dropped as late.
+   *
+   * @return how many windows were emitted
+   */
   public int closeWindows(long now) {
     return close(now, false);
   }
@@ -272,12 +283,16 @@ public final class DecisionCore implements DecisionListener {
   private int close(long now, boolean all) {
     int closed = 0;
     for (DeviceState device : devices.values()) {
+      boolean silent = now - device.lastHeard >= idle;
       for (MetricState state : device.metrics.values()) {
         Iterator<OpenWindow> it = state.windows.iterator();
         while (it.hasNext()) {
           OpenWindow window = it.next();
-          if (all || window.start + windowSize + grace <= now) {
+          long end = window.start + windowSize;
+          boolean passed = device.eventWatermark >= end + grace || (silent && now >= end + grace);
+          if (all || passed) {
             it.remove();
+            state.closedBefore = Math.max(state.closedBefore, end);
             if (window.stats.count() > 0 || window.filtered > 0 || window.rejected > 0) {
               emit(device, state, window);
               closed++;
@@ -315,9 +330,10 @@ public final class DecisionCore implements DecisionListener {
 
   /**
    * Puts back readings accepted before a restart (from the journal) into their windows, without
-   * evaluating rules again or emitting anything, and restores each device's last sequence number.
+   * evaluating rules again or emitting anything, and restores each device's last sequence number
+   * and event time.
    */
-  public void restore(List<AcceptedReading> readings) {
+  public void restore(List<AcceptedReading> readings, long now) {
     for (AcceptedReading r : readings) {
       DeviceState device =
           devices.computeIfAbsent(
@@ -338,6 +354,10 @@ public final class DecisionCore implements DecisionListener {
         device.lastSeq = r.seq();
         device.hasSeq = true;
       }
+      device.eventWatermark = Math.max(device.eventWatermark, r.eventTime());
+      // Give the device the idle time to catch up (the broker re-sends what it queued) before its
+      // restored windows may close by wall clock.
+      device.lastHeard = now;
     }
   }
 

@@ -10,6 +10,13 @@ final class DeviceState {
   String deviceType;
   long lastSeq;
   boolean hasSeq;
+
+  /** The latest event time this device reported: its windows close as it moves on. */
+  long eventWatermark = Long.MIN_VALUE;
+
+  /** Gateway clock when it was last heard from: a silent device's windows close by wall clock. */
+  long lastHeard;
+
   final Map<String, MetricState> metrics = new HashMap<>(4);
 
   DeviceState(String deviceId, String siteId, String deviceType) {

@@ -13,6 +13,9 @@ final class MetricState {
   double lastReported = Double.NaN;
   long lastAcceptedTime = Long.MIN_VALUE;
 
+  /** Windows starting before this have been emitted; a reading for one of them is late. */
+  long closedBefore = Long.MIN_VALUE;
+
   /** Usually one; two around a window boundary while the older one waits for its grace. */
   final List<OpenWindow> windows = new ArrayList<>(2);
 

@@ -74,7 +74,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     this.commandTopic = commandTopic;
     this.commandQos = commandQos;
     this.gatewayId = settings.gatewayId();
-    core.restore(restored);
+    core.restore(restored, System.currentTimeMillis());
     if (!restored.isEmpty()) {
       log.info("restored {} readings of open windows from the journal", restored.size());
     }

@@ -101,8 +101,10 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
       return;
     }
     try {
-      client.connect(options()).waitForCompletion(15_000);
+      // A new number before CONNECT: the broker re-sends its session's messages right after
+      // CONNACK, and they must be acknowledged on this connection.
       long id = connection.incrementAndGet();
+      client.connect(options()).waitForCompletion(15_000);
       IMqttToken subscribed = client.subscribe(settings.subscription(), 1);
       subscribed.waitForCompletion(10_000);
       connected = true;
@@ -151,8 +153,8 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
 
   /** Acknowledges a message (decision thread); silently skipped if its connection is gone. */
   public void acknowledge(Inbound message) {
-    if (message.qos() == 0 || message.connection() != connection.get() || !connected) {
-      return;
+    if (message.qos() == 0 || message.connection() != connection.get()) {
+      return; // from a connection that is gone: the broker re-sends it on the new one
     }
     try {
       client.messageArrivedComplete(message.messageId(), message.qos());

@@ -162,6 +162,12 @@ final class EdgeFixture {
     if (next != n + 1) {
       problems.add(device + ": summaries end at seq " + (next - 1) + ", expected " + n);
     }
+    if (!problems.isEmpty()) {
+      problems.add(
+          device
+              + ": summaries cover "
+              + sorted.stream().map(x -> x.getFirstSeq() + ".." + x.getLastSeq()).toList());
+    }
     return problems;
   }
 }

@@ -273,6 +273,27 @@ class DecisionCoreTest {
   }
 
   @Test
+  void shouldSummarizeABacklogByTheDeviceEventTimeInsteadOfDroppingItAsLate() {
+    DecisionCore core = core(List.of(), List.of());
+    long now = T0 + 60_000; // the gateway was away for a minute; the broker re-sends its backlog
+    for (long seq = 1; seq <= 26; seq++) {
+      core.onMessage(TOPIC, json(seq, T0 + (seq - 1) * 1_000, seq), System.nanoTime(), now);
+    }
+
+    core.closeWindows(now);
+
+    assertThat(counters.filtered(FilterReason.LATE)).isZero();
+    assertThat(sink.summaries)
+        .extracting(s -> s.getStats().getCount())
+        .as("windows up to the device's own time minus grace are final, the last one is not")
+        .containsExactly(10L, 10L);
+    assertThat(core.openWindows()).isEqualTo(1);
+    core.closeWindows(now + 5_000); // silent for the idle time: closed by the clock
+    assertThat(sink.summaries).hasSize(3);
+    assertThat(counters.summarizedReadings.sum()).isEqualTo(26);
+  }
+
+  @Test
   void shouldFilterReadingForAClosedWindowAsLateAndCountEveryReadingOnce() {
     DecisionCore core = core(List.of(), List.of());
     send(core, 1, 10);
@@ -294,7 +315,7 @@ class DecisionCoreTest {
     List<AcceptedReading> journaled = List.copyOf(sink.accepted);
 
     DecisionCore restarted = core(List.of(), List.of());
-    restarted.restore(journaled);
+    restarted.restore(journaled, T0 + 300);
     send(restarted, 2, 12); // redelivered after the restart
     send(restarted, 3, 14);
     restarted.closeAll();

@@ -1,0 +1,138 @@
+package dev.fieldline.edge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fieldline.infra.FreePorts;
+import dev.fieldline.infra.kafka.KafkaBrokerProcess;
+import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
+import dev.fieldline.schema.Topic;
+import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.v1.EdgeSummary;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent (its own JVM) is killed with SIGKILL while its journal holds unsent summaries and open
+ * windows, then started again on the same journal: nothing is lost, nothing is counted twice.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class AgentCrashIT {
+  @TempDir Path dir;
+
+  @Test
+  void shouldLoseNothingWhenKilledWithUnsentSummaries() throws Exception {
+    try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(dir.resolve("kafka"));
+        EmbeddedMqttBroker broker = EmbeddedMqttBroker.start()) {
+      for (Topic<?> topic : Topics.all()) {
+        kafka.createTopic(topic.name(), 3, topic.config());
+      }
+      kafka.stop(false); // the uplink is down: summaries stay in the journal
+      List<String> settings =
+          EdgeFixture.settings(dir.resolve("edge"), broker.serverUri(), kafka.bootstrapServers());
+      int httpPort = FreePorts.pick();
+      Process first = startProcess(settings, httpPort, Path.of("target", "agent-crash-first.log"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> health(httpPort).contains("\"mqtt\":\"connected\""));
+      Map<String, Long> last;
+      try (DeviceFleet fleet = new DeviceFleet(broker.serverUri(), 4, 40)) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> journalDepth(httpPort) >= 8);
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Thread.sleep(1_500); // the devices go on; the broker queues for the dead agent's session
+        last = fleet.stop();
+      }
+      long total = last.values().stream().mapToLong(Long::longValue).sum();
+
+      kafka.start();
+      try (EdgeAgent restarted = EdgeFixture.agent(settings)) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    restarted.journal().outboxCount() == 0
+                        && restarted.uplink().sent.sum() > 0
+                        && restarted.health().details().get("openWindows").equals(0));
+        List<EdgeSummary> summaries =
+            EdgeFixture.readSummaries(
+                kafka.bootstrapServers(),
+                Duration.ofSeconds(60),
+                s ->
+                    EdgeFixture.countsByDevice(s).values().stream().mapToLong(Long::longValue).sum()
+                        >= total);
+        Map<String, Integer> copies = new HashMap<>();
+        summaries.forEach(
+            s ->
+                copies.merge(
+                    s.getDeviceId() + "|" + s.getMetric() + "|" + s.getWindowStart(),
+                    1,
+                    Integer::sum));
+        assertThat(copies.values()).as("copies per natural key").containsOnly(1);
+        String diagnostics =
+            "restarted agent: "
+                + restarted.health().details()
+                + "; broker drops: "
+                + broker.droppedCounters();
+        last.forEach(
+            (device, n) ->
+                assertThat(EdgeFixture.seqProblems(summaries, device, n))
+                    .as(diagnostics)
+                    .isEmpty());
+      }
+    }
+  }
+
+  private static Process startProcess(List<String> settings, int httpPort, Path log)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(EdgeAgentApp.class.getName());
+    command.add("run");
+    for (String setting : settings) {
+      command.add("--set");
+      command.add(setting.startsWith("http.port=") ? "http.port=" + httpPort : setting);
+    }
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static long journalDepth(int port) {
+    Matcher depth = Pattern.compile("\"journalDepth\":(\\d+)").matcher(health(port));
+    return depth.find() ? Long.parseLong(depth.group(1)) : 0;
+  }
+
+  private static String health(int port) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+}
