@@ -8,16 +8,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fieldline.edge.core.RejectReason;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
 import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
+import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.schema.v1.FeatureUpdate;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,6 +129,62 @@ class EdgeAgentIT {
       assertThat(anomalies).isEqualTo(expected.values().stream().mapToInt(List::size).sum());
       assertThat(agent.counters().rejected(RejectReason.MALFORMED)).isEqualTo(READINGS / 50);
       assertThat(agent.counters().accepted.sum()).isEqualTo((long) DEVICES * READINGS);
+      device.disconnect();
+      device.close();
+    }
+  }
+
+  @Test
+  void shouldApplyFeatureUpdatesFromKafkaToZScoreRules(@TempDir Path dir) throws Exception {
+    FeatureUpdate features =
+        FeatureUpdate.newBuilder()
+            .setDeviceType("chiller")
+            .setMetric("temperature")
+            .setVersion(5)
+            .setComputedAt(Instant.now())
+            .setHorizonStart(Instant.now().minusSeconds(600))
+            .setHorizonEnd(Instant.now())
+            .setCount(1_000)
+            .setMean(20)
+            .setStddev(1)
+            .setLowerThreshold(17)
+            .setUpperThreshold(23)
+            .build();
+    try (KafkaProducer<String, FeatureUpdate> producer =
+        new KafkaProducer<>(
+            kafka.clientConfig(),
+            new StringSerializer(),
+            Topics.GLOBAL_FEATURES.valueSerde().serializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(Topics.GLOBAL_FEATURES.name(), "chiller/temperature", features))
+          .get();
+    }
+    Path rules =
+        Files.writeString(
+            dir.resolve("z.yaml"),
+            "rules:\n  - {id: z, type: zscore, metric: temperature, above: 3,"
+                + " min-feature-count: 10, action: inspect}\n");
+    List<String> settings =
+        EdgeFixture.settings(dir.resolve("data"), broker.serverUri(), kafka.bootstrapServers());
+    settings.add("rules-file=" + rules);
+    try (EdgeAgent agent = EdgeFixture.agent(settings)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  agent.mqttConnected() && agent.features().get("chiller", "temperature") != null);
+      MqttClient device = EdgeFixture.device(broker.serverUri(), "z-device");
+      List<JsonNode> commands = new CopyOnWriteArrayList<>();
+      device.setCallback(
+          new CallbackAdapter((topic, payload) -> commands.add(JSON.readTree(payload))));
+      device.subscribe("sites/+/devices/+/commands", 1);
+      EdgeFixture.publish(device, "s", "z1", EdgeFixture.reading("z1", 1, 20.5));
+      EdgeFixture.publish(device, "s", "z1", EdgeFixture.reading("z1", 2, 30));
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> commands.size() == 1);
+      assertThat(commands.get(0).get("readingSeq").asLong()).isEqualTo(2);
+      assertThat(commands.get(0).get("featureVersion").asLong()).isEqualTo(5);
       device.disconnect();
       device.close();
     }
