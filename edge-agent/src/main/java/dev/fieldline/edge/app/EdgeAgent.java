@@ -21,6 +21,9 @@ import dev.fieldline.support.http.HealthReport;
 import dev.fieldline.support.http.OpsHttpServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -142,6 +145,9 @@ public final class EdgeAgent implements AutoCloseable {
   }
 
   private void bindMetrics() {
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
     counter("fieldline_edge_messages_total", counters.messages);
     counter("fieldline_edge_readings_received_total", counters.received);
     counter("fieldline_edge_readings_accepted_total", counters.accepted);

@@ -13,7 +13,6 @@ import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.Command;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,14 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decision thread: takes messages from the hand-off queue, runs them through the {@link
- * DecisionCore}, publishes commands at once, queues journal changes, closes windows on time, and
- * acknowledges MQTT messages in arrival order once the journal holds what they caused.
+ * DecisionCore}, publishes commands at once, queues journal changes and closes windows on time.
+ * Each message's MQTT acknowledgement waits in an {@link AckQueue} until the journal holds what the
+ * message caused.
  */
 public final class DecisionLoop implements CoreSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DecisionLoop.class);
   private static final long TICK_MILLIS = 100;
-
-  private record PendingAck(Inbound message, long journalSeq) {}
 
   private final DecisionCore core;
   private final BlockingQueue<Inbound> handoff;
@@ -43,7 +41,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
   private final String gatewayId;
   private final AvroCodec<EdgeSummary> summaries = AvroCodec.of(EdgeSummary.class);
   private final AvroCodec<DecisionEvent> decisions = AvroCodec.of(DecisionEvent.class);
-  private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
+  private final AckQueue acks;
 
   /** Receipt to command hand-off, in nanoseconds. */
   private final Recorder latency = new Recorder(3);
@@ -74,6 +72,8 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     this.commandTopic = commandTopic;
     this.commandQos = commandQos;
     this.gatewayId = settings.gatewayId();
+    this.acks = new AckQueue(mqtt);
+    journal.releaseAfterCommit(acks);
     core.restore(restored, System.currentTimeMillis());
     if (!restored.isEmpty()) {
       log.info("restored {} readings of open windows from the journal", restored.size());
@@ -101,7 +101,11 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
               message.payload(),
               message.receivedNanos(),
               System.currentTimeMillis());
-          acks.add(new PendingAck(message, journal.lastEnqueued()));
+          long needed = journal.lastEnqueued();
+          acks.add(message, needed);
+          if (journal.committed() >= needed) {
+            acks.release(needed);
+          }
         } else if (full) {
           Thread.sleep(10);
         }
@@ -111,7 +115,6 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
           openWindows = core.openWindows();
           nextTick = now + TICK_MILLIS;
         }
-        acknowledgeCommitted();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -119,15 +122,6 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
         // A bug must not stop the gateway: log it and go on with the next message.
         log.error("unexpected error on the decision thread", e);
       }
-    }
-  }
-
-  private void acknowledgeCommitted() {
-    long committed = journal.committed();
-    PendingAck head;
-    while ((head = acks.peek()) != null && head.journalSeq() <= committed) {
-      acks.poll();
-      mqtt.acknowledge(head.message());
     }
   }
 

@@ -44,6 +44,8 @@ public final class JournalWriter implements AutoCloseable {
 
   private record Queued(long seq, JournalOp op) {}
 
+  private volatile AckQueue acks;
+
   public JournalWriter(Journal journal, long maxOutboxBytes, int maxBatch) {
     this.journal = journal;
     this.maxOutboxBytes = maxOutboxBytes;
@@ -57,6 +59,11 @@ public final class JournalWriter implements AutoCloseable {
     this.thread = new Thread(this::run, "journal-writer");
     this.thread.setDaemon(true);
     this.thread.start();
+  }
+
+  /** Acknowledgements to release after each commit. */
+  public void releaseAfterCommit(AckQueue acks) {
+    this.acks = acks;
   }
 
   /** Queues a change (decision thread only); returns its sequence number. */
@@ -118,8 +125,14 @@ public final class JournalWriter implements AutoCloseable {
     List<JournalOp> ops = new ArrayList<>(maxBatch);
     while (running || !queue.isEmpty()) {
       try {
-        Queued first = queue.poll(50, TimeUnit.MILLISECONDS);
+        AckQueue waiting = acks;
+        boolean acksPending = waiting != null && !waiting.isEmpty();
+        Queued first = queue.poll(acksPending ? 1 : 50, TimeUnit.MILLISECONDS);
         if (first == null) {
+          if (acksPending) {
+            // Messages that changed nothing in the journal still wait for their predecessors.
+            waiting.release(committed.get());
+          }
           continue;
         }
         batch.add(first);
@@ -130,6 +143,9 @@ public final class JournalWriter implements AutoCloseable {
         writeWithRetry(ops);
         committed.set(batch.get(batch.size() - 1).seq());
         commits.increment();
+        if (acks != null) {
+          acks.release(committed.get());
+        }
         enforceBound();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

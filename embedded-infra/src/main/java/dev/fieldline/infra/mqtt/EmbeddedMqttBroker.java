@@ -1,6 +1,7 @@
 package dev.fieldline.infra.mqtt;
 
 import com.codahale.metrics.Counter;
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
@@ -97,6 +98,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
   private void startOnce() {
     long started = System.nanoTime();
     writeConfig();
+    // HiveMQ CE sends at most 50 unacknowledged QoS 1 messages to a client (whatever the client's
+    // receive maximum) and has no config.xml key for it. A client that acknowledges only after
+    // making a message durable (the edge agent) would be throttled to 50 messages per journal
+    // commit; the window is a JVM-wide internal setting, raised here before the broker starts.
+    InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = settings.inflightWindow;
     EmbeddedHiveMQBuilder builder =
         EmbeddedHiveMQ.builder()
             .withConfigurationFolder(home.resolve("conf"))
@@ -288,6 +294,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     private Path dataDirectory;
     private long maxQueueSize = 1_000_000;
     private int serverReceiveMaximum = 65_535;
+    private int inflightWindow = 1_000;
     private Map<String, String> users = Map.of();
     private MqttTls tls;
 
@@ -331,6 +338,18 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         throw new IllegalArgumentException("serverReceiveMaximum must be 1..65535");
       }
       this.serverReceiveMaximum = serverReceiveMaximum;
+      return this;
+    }
+
+    /**
+     * Unacknowledged QoS 1 messages the broker sends one client at a time (HiveMQ's internal
+     * default is 50); the client's receive maximum still caps it.
+     */
+    public Builder inflightWindow(int inflightWindow) {
+      if (inflightWindow < 1 || inflightWindow > 65_535) {
+        throw new IllegalArgumentException("inflightWindow must be 1..65535");
+      }
+      this.inflightWindow = inflightWindow;
       return this;
     }
 

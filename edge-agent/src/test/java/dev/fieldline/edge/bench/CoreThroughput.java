@@ -1,0 +1,127 @@
+package dev.fieldline.edge.bench;
+
+import dev.fieldline.edge.core.AcceptedReading;
+import dev.fieldline.edge.core.CoreCounters;
+import dev.fieldline.edge.core.CoreSettings;
+import dev.fieldline.edge.core.CoreSink;
+import dev.fieldline.edge.core.DecisionCore;
+import dev.fieldline.edge.core.FeatureLookup;
+import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.edge.core.rules.RuleKind;
+import dev.fieldline.edge.core.rules.RuleSpec;
+import dev.fieldline.schema.v1.Command;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The decision core alone on one thread: validation, filters, rules and windows, no MQTT, no
+ * journal. Reports readings per second and the per-reading latency distribution.
+ */
+final class CoreThroughput {
+  record Result(double perSecond, Histogram latency) {}
+
+  private CoreThroughput() {}
+
+  static Result run(int readings, int devices) {
+    List<RuleSpec> rules =
+        List.of(
+            new RuleSpec(
+                "hot",
+                RuleKind.THRESHOLD,
+                null,
+                "temperature",
+                80,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                1,
+                1,
+                0,
+                "throttle",
+                Map.of(),
+                null),
+            new RuleSpec(
+                "spike",
+                RuleKind.RATE_OF_CHANGE,
+                null,
+                "temperature",
+                500,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                2,
+                3,
+                0,
+                "inspect",
+                Map.of(),
+                null));
+    CoreSink sink = new BlackHole();
+    DecisionCore core =
+        new DecisionCore(
+            CoreSettings.defaults(List.of(), rules), FeatureLookup.NONE, sink, new CoreCounters());
+    long now = System.currentTimeMillis();
+    String[] topics = new String[devices];
+    for (int d = 0; d < devices; d++) {
+      topics[d] = "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
+    }
+    byte[][] payloads = new byte[readings][];
+    for (int i = 0; i < readings; i++) {
+      int d = i % devices;
+      long seq = i / devices + 1;
+      double value = seq % 10 == 0 ? 90 : 20 + (i % 7);
+      payloads[i] = Payloads.reading("d" + d, seq, now + seq * 10, value, i);
+    }
+    // Warm up on a copy of the stream with other device ids, then measure.
+    DecisionCore warm =
+        new DecisionCore(
+            CoreSettings.defaults(List.of(), rules), FeatureLookup.NONE, sink, new CoreCounters());
+    for (int i = 0; i < Math.min(readings, 500_000); i++) {
+      warm.onMessage(topics[i % devices], payloads[i], System.nanoTime(), now);
+    }
+    Histogram latency = new Histogram(10_000_000_000L, 3);
+    long start = System.nanoTime();
+    for (int i = 0; i < readings; i++) {
+      long before = System.nanoTime();
+      core.onMessage(topics[i % devices], payloads[i], before, now);
+      latency.recordValue(System.nanoTime() - before);
+      if ((i & 0xFFFF) == 0) {
+        core.closeWindows(now);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Result(readings / seconds, latency);
+  }
+
+  /** Consumes results without keeping them. */
+  private static final class BlackHole implements CoreSink {
+    long count;
+
+    @Override
+    public void command(String siteId, String deviceId, Command command) {
+      count++;
+    }
+
+    @Override
+    public void decision(DecisionEvent decision) {
+      count++;
+    }
+
+    @Override
+    public void accepted(AcceptedReading reading) {
+      count++;
+    }
+
+    @Override
+    public void summary(EdgeSummary summary) {
+      count++;
+    }
+
+    @Override
+    public void rejected(String topic, byte[] payload, RejectReason reason, String detail) {
+      count++;
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package dev.fieldline.edge.bench;
+
+import dev.fieldline.edge.app.CallbackAdapter;
+import dev.fieldline.edge.app.EdgeAgentApp;
+import dev.fieldline.edge.io.NoDelaySocketFactory;
+import dev.fieldline.infra.FreePorts;
+import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
+import dev.fieldline.schema.Topic;
+import dev.fieldline.schema.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.SocketFactory;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+
+/**
+ * {@code bench/edge-latency}: reading-to-command latency of the edge agent under open-loop load
+ * through the embedded MQTT broker, against a bare echo client on the same broker at the same rate
+ * (the floor MQTT itself costs here); the highest rate each keeps p99 under 10 ms; the decision
+ * core's own throughput; the agent's RSS and heap (its own JVM, heap capped at 64 MB).
+ *
+ * <p>Arguments: {@code [rate] [seconds]}, defaults 5000 readings/s for 5 s.
+ */
+public final class EdgeLatencyBenchmark {
+  private static final int DEVICES = 200;
+  private static final long TEN_MS = 10_000_000L;
+
+  private EdgeLatencyBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int rate = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+    double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
+
+    CoreThroughput.Result core = CoreThroughput.run(2_000_000, 1_000);
+    System.out.printf(
+        "decision core (one thread, no MQTT): %,.0f readings/s, per reading p50 %d ns, p99 %d ns,"
+            + " p99.9 %d ns%n",
+        core.perSecond(),
+        core.latency().getValueAtPercentile(50),
+        core.latency().getValueAtPercentile(99),
+        core.latency().getValueAtPercentile(99.9));
+
+    Path work = Files.createTempDirectory("fieldline-bench-edge");
+    try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start();
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start("bench-edge")) {
+      for (Topic<?> topic : Topics.all()) {
+        kafka.createTopic(topic.name(), 3, topic.config());
+      }
+      int httpPort = FreePorts.pick();
+      Process agent = startAgent(work, broker.serverUri(), kafka.bootstrapServers(), httpPort);
+      try (EchoClient echo = new EchoClient(broker.serverUri())) {
+        awaitReady(httpPort);
+        LoadRun agentRun = new LoadRun();
+        LoadRun echoRun = new LoadRun();
+        MqttAsyncClient publisher = connectAsync(broker.serverUri(), "bench-publisher");
+        MqttClient responses =
+            new MqttClient(broker.serverUri(), "bench-responses", new MemoryPersistence());
+        MqttConnectionOptions options = options();
+        responses.connect(options);
+        responses.setCallback(
+            new CallbackAdapter(
+                (topic, payload) -> {
+                  String text = new String(payload, StandardCharsets.UTF_8);
+                  if (topic.equals(EchoClient.OUT)) {
+                    int bar = text.indexOf('|');
+                    echoRun.responded(
+                        text.substring(0, bar), Long.parseLong(text.substring(bar + 1)));
+                  } else {
+                    agentRun.responded(
+                        EchoClient.between(text, "\"deviceId\":\"", "\""),
+                        Long.parseLong(EchoClient.between(text, "\"readingSeq\":", ",")));
+                  }
+                }));
+        responses.subscribe(
+            new String[] {"sites/+/devices/+/commands", EchoClient.OUT}, new int[] {1, 1});
+        long[] agentSeqs = new long[DEVICES];
+        long[] echoSeqs = new long[DEVICES];
+        java.util.function.IntFunction<String> agentTopic =
+            d -> "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
+        java.util.function.IntFunction<String> echoTopic = d -> EchoClient.IN;
+
+        // Warm up both paths: the first run after a broker starts is far worse.
+        agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, Math.min(rate, 2_000), 3);
+        echoRun.run(publisher, echoTopic, DEVICES, echoSeqs, Math.min(rate, 2_000), 3);
+
+        LoadRun.Outcome decision =
+            agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, rate, seconds);
+        LoadRun.Outcome floor = echoRun.run(publisher, echoTopic, DEVICES, echoSeqs, rate, seconds);
+        report("agent", rate, decision);
+        report("echo floor", rate, floor);
+
+        int maxRate = 0;
+        int echoMaxRate = 0;
+        for (int step :
+            new int[] {1_000, 2_000, 3_500, 5_000, 7_000, 9_000, 12_000, 15_000, 20_000}) {
+          boolean any = false;
+          if (maxRate == step - 0 || maxRate == 0 || maxRate >= previous(step)) {
+            LoadRun.Outcome o = agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, step, 3);
+            report("agent step", step, o);
+            if (o.healthy(TEN_MS)) {
+              maxRate = step;
+              any = true;
+            }
+          }
+          if (echoMaxRate == 0 || echoMaxRate >= previous(step)) {
+            LoadRun.Outcome o = echoRun.run(publisher, echoTopic, DEVICES, echoSeqs, step, 3);
+            report("echo step", step, o);
+            if (o.healthy(TEN_MS)) {
+              echoMaxRate = step;
+              any = true;
+            }
+          }
+          if (!any) {
+            break;
+          }
+        }
+        String metrics = get(httpPort, "/metrics").body();
+        Matcher internal =
+            Pattern.compile("fieldline_edge_decision_latency_p(50|99)_seconds ([0-9.E-]+)")
+                .matcher(metrics);
+        while (internal.find()) {
+          System.out.printf(
+              "agent-internal decision latency (receipt to command hand-off) p%s: %.3f ms%n",
+              internal.group(1), Double.parseDouble(internal.group(2)) * 1e3);
+        }
+        System.out.println("agent log: " + work.resolve("agent.log"));
+        long rssMb = rssKb(agent.pid()) / 1024;
+        long heapMb = heapBytes(httpPort) / (1024 * 1024);
+        System.out.printf(
+            "agent process: RSS %d MB, heap used %d MB (-Xmx64m); broker drops %d%n",
+            rssMb, heapMb, broker.droppedMessages());
+        publisher.disconnect().waitForCompletion(5_000);
+        responses.disconnect();
+        System.out.printf(
+            "rate=%d decision_p50_us=%d decision_p99_us=%d decision_p999_us=%d echo_p99_us=%d"
+                + " ratio_p99=%.2f max_rate=%d echo_max_rate=%d core_per_s=%.0f core_p999_ns=%d"
+                + " rss_mb=%d heap_mb=%d%n",
+            rate,
+            decision.p(50) / 1_000,
+            decision.p(99) / 1_000,
+            decision.p(99.9) / 1_000,
+            floor.p(99) / 1_000,
+            (double) decision.p(99) / Math.max(1, floor.p(99)),
+            maxRate,
+            echoMaxRate,
+            core.perSecond(),
+            core.latency().getValueAtPercentile(99.9),
+            rssMb,
+            heapMb);
+      } finally {
+        agent.destroy();
+        agent.waitFor();
+      }
+    }
+  }
+
+  private static int previous(int step) {
+    int[] steps = {1_000, 2_000, 3_500, 5_000, 7_000, 9_000, 12_000, 15_000, 20_000};
+    for (int i = 1; i < steps.length; i++) {
+      if (steps[i] == step) {
+        return steps[i - 1];
+      }
+    }
+    return 0;
+  }
+
+  private static void report(String what, int rate, LoadRun.Outcome o) {
+    System.out.printf(
+        "%-11s %6d/s: responses %d/%d, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+        what,
+        rate,
+        o.expected() - o.missing(),
+        o.expected(),
+        o.p(50) / 1e6,
+        o.p(99) / 1e6,
+        o.p(99.9) / 1e6,
+        o.latency().getTotalCount() == 0 ? Double.NaN : o.latency().getMaxValue() / 1e6);
+  }
+
+  private static Process startAgent(Path work, String mqtt, String kafka, int httpPort)
+      throws Exception {
+    Path rules =
+        Files.writeString(
+            work.resolve("rules.yaml"),
+            "rules:\n  - {id: hot, type: threshold, metric: temperature, above: 80,"
+                + " action: throttle}\n");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            "-Xmx64m",
+            "-Xms64m",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path")));
+    command.add(EdgeAgentApp.class.getName());
+    command.add("run");
+    for (String setting :
+        List.of(
+            "gateway-id=bench",
+            "data-dir=" + work.resolve("agent"),
+            "rules-file=" + rules,
+            "mqtt.server-uri=" + mqtt,
+            "uplink.bootstrap-servers=" + kafka,
+            "http.host=127.0.0.1",
+            "http.port=" + httpPort,
+            "dead-letters.mqtt-topic=")) {
+      command.add("--set");
+      command.add(setting);
+    }
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(work.resolve("agent.log").toFile())
+        .start();
+  }
+
+  private static void awaitReady(int port) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        if (get(port, "/health").statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not up yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the agent did not become ready");
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static long heapBytes(int port) throws Exception {
+    Matcher m =
+        Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"\\} ([0-9.E+]+)")
+            .matcher(get(port, "/metrics").body());
+    double total = 0;
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+    }
+    return (long) total;
+  }
+
+  private static long rssKb(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  private static MqttConnectionOptions options() {
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setCleanStart(true);
+    options.setReceiveMaximum(65_535);
+    options.setSocketFactory(new NoDelaySocketFactory(SocketFactory.getDefault()));
+    return options;
+  }
+
+  private static MqttAsyncClient connectAsync(String uri, String id) throws Exception {
+    MqttAsyncClient client = new MqttAsyncClient(uri, id, new MemoryPersistence());
+    client.connect(options()).waitForCompletion(10_000);
+    return client;
+  }
+}

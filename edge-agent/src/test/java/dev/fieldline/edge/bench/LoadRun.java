@@ -1,0 +1,89 @@
+package dev.fieldline.edge.bench;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+
+/**
+ * Open-loop load: publishes readings at a fixed rate (on a schedule, whatever the responses do) and
+ * measures, for every reading that should cause a response, the time from its scheduled send to the
+ * response's arrival. Latency counts from the schedule, so a stalled publisher cannot hide delays
+ * (no coordinated omission).
+ */
+final class LoadRun {
+  /** Every 10th reading of each device breaks the rule. */
+  static final int HOT_EVERY = 10;
+
+  private final ConcurrentHashMap<String, Long> scheduled = new ConcurrentHashMap<>();
+  private final Recorder latency = new Recorder(3);
+
+  /** Called by the response subscriber with the response's device and sequence number. */
+  void responded(String device, long seq) {
+    Long sentAt = scheduled.remove(device + "|" + seq);
+    if (sentAt != null) {
+      latency.recordValue(Math.max(0, System.nanoTime() - sentAt));
+    }
+  }
+
+  /**
+   * Publishes for {@code seconds} at {@code rate} readings per second over {@code devices} devices,
+   * to {@code topicFor(device)}.
+   *
+   * @return the latency histogram of the responses, and how many expected responses never came
+   */
+  Outcome run(
+      MqttAsyncClient publisher,
+      java.util.function.IntFunction<String> topicFor,
+      int devices,
+      long[] seqs,
+      int rate,
+      double seconds)
+      throws Exception {
+    latency.reset();
+    scheduled.clear();
+    long interval = 1_000_000_000L / rate;
+    long total = (long) (rate * seconds);
+    long start = System.nanoTime() + 50_000_000L;
+    int expected = 0;
+    for (long i = 0; i < total; i++) {
+      long due = start + i * interval;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(Math.min(wait, 200_000));
+      }
+      int d = (int) (i % devices);
+      long seq = ++seqs[d];
+      boolean hot = seq % HOT_EVERY == 0;
+      String device = "d" + d;
+      if (hot) {
+        scheduled.put(device + "|" + seq, due);
+        expected++;
+      }
+      MqttMessage message =
+          new MqttMessage(
+              Payloads.reading(
+                  device, seq, System.currentTimeMillis(), hot ? 90 : 20 + (i % 5), (int) i));
+      message.setQos(1);
+      publisher.publish(topicFor.apply(d), message);
+    }
+    Thread.sleep(1_500); // stragglers
+    Histogram histogram = latency.getIntervalHistogram();
+    int missing = scheduled.size();
+    return new Outcome(histogram, expected, missing);
+  }
+
+  record Outcome(Histogram latency, int expected, int missing) {
+    long p(double percentile) {
+      return latency.getTotalCount() == 0
+          ? Long.MAX_VALUE
+          : latency.getValueAtPercentile(percentile);
+    }
+
+    boolean healthy(long p99LimitNanos) {
+      return missing == 0 && p(99) <= p99LimitNanos;
+    }
+  }
+}
