@@ -142,7 +142,9 @@ public final class EdgeLatencyBenchmark {
             "agent process: RSS %d MB, heap used %d MB (-Xmx64m); broker drops %d%n",
             rssMb, heapMb, broker.droppedMessages());
         publisher.disconnect().waitForCompletion(5_000);
+        publisher.close();
         responses.disconnect();
+        responses.close();
         System.out.printf(
             "rate=%d decision_p50_us=%d decision_p99_us=%d decision_p999_us=%d echo_p99_us=%d"
                 + " ratio_p99=%.2f max_rate=%d echo_max_rate=%d core_per_s=%.0f core_p999_ns=%d"

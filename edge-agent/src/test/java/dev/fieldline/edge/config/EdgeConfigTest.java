@@ -1,0 +1,56 @@
+package dev.fieldline.edge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fieldline.edge.app.EdgeAgentApp;
+import dev.fieldline.support.config.ConfigException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EdgeConfigTest {
+
+  @Test
+  void shouldLoadTheShippedExampleWithEveryKeyKnown() {
+    EdgeConfig config =
+        EdgeAgentApp.loader().load(Path.of("edge.example.yaml"), Map.of(), List.of());
+
+    assertThat(config.mqtt.telemetryTopic).isEqualTo("sites/{siteId}/devices/{deviceId}/telemetry");
+    assertThat(config.effectiveClientId()).isEqualTo("fieldline-edge-gateway-1");
+    assertThat(config.mqttSettings().subscription()).isEqualTo("sites/+/devices/+/telemetry");
+  }
+
+  @Test
+  void shouldNameBadSettings() {
+    assertThatThrownBy(
+            () ->
+                EdgeAgentApp.loader()
+                    .load(
+                        null,
+                        Map.of(),
+                        List.of(
+                            "mqtt.server-uri=ssl://broker:8883",
+                            "commands.qos=2",
+                            "mqtt.telemetry-topic=devices/telemetry",
+                            "windows.size=10ms")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("mqtt.tls.enabled")
+        .hasMessageContaining("commands.qos")
+        .hasMessageContaining("mqtt.telemetry-topic")
+        .hasMessageContaining("windows.size");
+  }
+
+  @Test
+  void shouldTakeOverridesFromTheEnvironment() {
+    EdgeConfig config =
+        EdgeAgentApp.loader()
+            .load(
+                null,
+                Map.of("FIELDLINE_EDGE_UPLINK_BOOTSTRAP_SERVERS", "kafka-eu:9092"),
+                List.of());
+
+    assertThat(config.kafkaConfig()).containsEntry("bootstrap.servers", "kafka-eu:9092");
+  }
+}
