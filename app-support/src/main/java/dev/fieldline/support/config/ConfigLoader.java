@@ -109,6 +109,17 @@ public final class ConfigLoader<T extends Validated> {
     }
   }
 
+  /** The defaults as YAML followed by each key's environment variable, for a CLI's help. */
+  public String describe() {
+    StringBuilder text = new StringBuilder(defaultsAsYaml());
+    text.append("# environment overrides:\n");
+    keys()
+        .forEach(
+            key ->
+                text.append("#   ").append(envName(key)).append(" -> ").append(key).append('\n'));
+    return text.toString();
+  }
+
   /** Every leaf key of the defaults, dotted. */
   public List<String> keys() {
     return leafKeys(defaultsTree(), "");

@@ -116,6 +116,9 @@ class ConfigLoaderTest {
     assertThat(loader.keys()).contains("name", "mode", "windows.size", "windows.grace", "client");
     assertThat(loader.defaultsAsYaml()).contains("size: 10s");
     assertThat(loader.envName("windows.grace")).isEqualTo("APP_WINDOWS_GRACE");
+    assertThat(loader.describe())
+        .contains("size: 10s")
+        .contains("APP_WINDOWS_GRACE -> windows.grace");
   }
 
   @Test

@@ -133,9 +133,7 @@ public final class EdgeAgentApp implements Callable<Integer> {
   static final class Defaults implements Callable<Integer> {
     @Override
     public Integer call() {
-      System.out.print(LOADER.defaultsAsYaml());
-      System.out.println("# environment overrides:");
-      LOADER.keys().forEach(key -> System.out.println("#   " + LOADER.envName(key) + " -> " + key));
+      System.out.print(LOADER.describe());
       return 0;
     }
   }

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,14 +77,9 @@ class AgentCrashIT {
                 s ->
                     EdgeFixture.countsByDevice(s).values().stream().mapToLong(Long::longValue).sum()
                         >= total);
-        Map<String, Integer> copies = new HashMap<>();
-        summaries.forEach(
-            s ->
-                copies.merge(
-                    s.getDeviceId() + "|" + s.getMetric() + "|" + s.getWindowStart(),
-                    1,
-                    Integer::sum));
-        assertThat(copies.values()).as("copies per natural key").containsOnly(1);
+        assertThat(EdgeFixture.copiesPerNaturalKey(summaries).values())
+            .as("copies per natural key")
+            .containsOnly(1);
         String diagnostics =
             "restarted agent: "
                 + restarted.health().details()

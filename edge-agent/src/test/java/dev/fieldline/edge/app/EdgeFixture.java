@@ -120,6 +120,24 @@ final class EdgeFixture {
     return summaries;
   }
 
+  /** How many copies of each summary (by natural key) arrived; all 1 when nothing was doubled. */
+  static Map<String, Integer> copiesPerNaturalKey(List<EdgeSummary> summaries) {
+    Map<String, Integer> copies = new HashMap<>();
+    summaries.forEach(
+        s ->
+            copies.merge(
+                s.getGatewayId()
+                    + "|"
+                    + s.getDeviceId()
+                    + "|"
+                    + s.getMetric()
+                    + "|"
+                    + s.getWindowStart(),
+                1,
+                Integer::sum));
+    return copies;
+  }
+
   /** Readings counted per device across summaries. */
   static Map<String, Long> countsByDevice(List<EdgeSummary> summaries) {
     Map<String, Long> counts = new HashMap<>();

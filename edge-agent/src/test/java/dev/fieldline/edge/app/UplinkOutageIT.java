@@ -11,7 +11,6 @@ import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.v1.EdgeSummary;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,20 +72,9 @@ class UplinkOutageIT {
                 s ->
                     EdgeFixture.countsByDevice(s).values().stream().mapToLong(Long::longValue).sum()
                         >= total);
-        Map<String, Integer> copies = new HashMap<>();
-        summaries.forEach(
-            s ->
-                copies.merge(
-                    s.getGatewayId()
-                        + "|"
-                        + s.getDeviceId()
-                        + "|"
-                        + s.getMetric()
-                        + "|"
-                        + s.getWindowStart(),
-                    1,
-                    Integer::sum));
-        assertThat(copies.values()).as("copies per natural key").containsOnly(1);
+        assertThat(EdgeFixture.copiesPerNaturalKey(summaries).values())
+            .as("copies per natural key")
+            .containsOnly(1);
         last.forEach(
             (device, n) -> assertThat(EdgeFixture.seqProblems(summaries, device, n)).isEmpty());
         assertThat(agent.counters().accepted.sum()).isEqualTo(total);
