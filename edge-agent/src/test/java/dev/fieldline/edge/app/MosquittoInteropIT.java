@@ -112,7 +112,12 @@ class MosquittoInteropIT {
             .redirectErrorStream(true)
             .redirectOutput(home.resolve("mosquitto.log").toFile())
             .start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> accepts(port));
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> accepts(port));
+    } catch (RuntimeException e) {
+      process.destroyForcibly(); // never leave a broker behind
+      throw e;
+    }
     return process;
   }
 
