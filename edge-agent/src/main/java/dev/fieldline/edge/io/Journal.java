@@ -28,6 +28,9 @@ public final class Journal implements AutoCloseable {
     FULL
   }
 
+  /** Bytes counted per outbox row besides its payload, for the outbox bound. */
+  static final int ROW_OVERHEAD = 64;
+
   static final int KIND_SUMMARY = 1;
   static final int KIND_DECISION = 2;
 
@@ -178,7 +181,7 @@ public final class Journal implements AutoCloseable {
       try (ResultSet rows = select.executeQuery()) {
         while (excess > 0 && rows.next()) {
           ids.add(rows.getLong(1));
-          excess -= rows.getLong(2) + 64;
+          excess -= rows.getLong(2) + ROW_OVERHEAD;
         }
       }
     }
@@ -199,19 +202,11 @@ public final class Journal implements AutoCloseable {
 
   /** Approximate bytes held by the outbox (payloads plus a fixed row overhead). */
   public long outboxBytes() throws SQLException {
-    return scalar("SELECT coalesce(sum(length(payload) + 64), 0) FROM outbox");
+    return scalar("SELECT coalesce(sum(length(payload) + " + ROW_OVERHEAD + "), 0) FROM outbox");
   }
 
   public long outboxCount() throws SQLException {
     return scalar("SELECT count(*) FROM outbox");
-  }
-
-  public long outboxCount(int kind) throws SQLException {
-    return scalar("SELECT count(*) FROM outbox WHERE kind=" + kind);
-  }
-
-  public long readingCount() throws SQLException {
-    return scalar("SELECT count(*) FROM readings");
   }
 
   /** Readings of windows that were open when the agent stopped, oldest first. */

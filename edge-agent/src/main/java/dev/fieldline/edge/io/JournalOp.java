@@ -4,6 +4,11 @@ import dev.fieldline.edge.core.AcceptedReading;
 
 /** One change to the journal, queued by the decision thread and written by the journal writer. */
 public sealed interface JournalOp {
+  /** Bytes this change adds to the outbox (0 for readings, which are not in the outbox). */
+  default long outboxBytes() {
+    return 0;
+  }
+
   /** An accepted reading joins its open window. */
   record Reading(AcceptedReading reading) implements JournalOp {}
 
@@ -16,9 +21,19 @@ public sealed interface JournalOp {
       String deviceId,
       String metric,
       long windowStart)
-      implements JournalOp {}
+      implements JournalOp {
+    @Override
+    public long outboxBytes() {
+      return payload.length + Journal.ROW_OVERHEAD;
+    }
+  }
 
   /** A decision event enters the outbox. */
   record Decision(String naturalKey, String topic, String key, byte[] payload)
-      implements JournalOp {}
+      implements JournalOp {
+    @Override
+    public long outboxBytes() {
+      return payload.length + Journal.ROW_OVERHEAD;
+    }
+  }
 }

@@ -32,8 +32,11 @@ public final class JournalWriter implements AutoCloseable {
   private long enqueued;
   private volatile boolean running = true;
   private volatile boolean full;
-  private volatile long outboxBytes;
-  private volatile long outboxCount;
+
+  /** Kept up to date from each batch and each drain, so no commit has to scan the outbox. */
+  private final AtomicLong outboxBytes = new AtomicLong();
+
+  private final AtomicLong outboxCount = new AtomicLong();
   private volatile Throwable failure;
 
   /** Decision events dropped because the outbox was full. */
@@ -51,8 +54,8 @@ public final class JournalWriter implements AutoCloseable {
     this.maxOutboxBytes = maxOutboxBytes;
     this.maxBatch = maxBatch;
     try {
-      this.outboxBytes = journal.outboxBytes();
-      this.outboxCount = journal.outboxCount();
+      this.outboxBytes.set(journal.outboxBytes());
+      this.outboxCount.set(journal.outboxCount());
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the journal", e);
     }
@@ -88,17 +91,17 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   public long outboxBytes() {
-    return outboxBytes;
+    return outboxBytes.get();
   }
 
   public long outboxCount() {
-    return outboxCount;
+    return outboxCount.get();
   }
 
   /** Told by the uplink after it removed entries: the outbox's new depth. */
   void outboxDrained(long bytes, long count) {
-    outboxBytes = bytes;
-    outboxCount = count;
+    outboxBytes.set(bytes);
+    outboxCount.set(count);
     if (full && bytes < maxOutboxBytes * 0.9) {
       full = false;
       log.info("journal below 90% of its bound again: taking messages");
@@ -137,8 +140,12 @@ public final class JournalWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
+        long added = 0;
+        int entries = 0;
         for (Queued q : batch) {
           ops.add(q.op());
+          added += q.op().outboxBytes();
+          entries += q.op().outboxBytes() > 0 ? 1 : 0;
         }
         writeWithRetry(ops);
         committed.set(batch.get(batch.size() - 1).seq());
@@ -146,7 +153,10 @@ public final class JournalWriter implements AutoCloseable {
         if (acks != null) {
           acks.release(committed.get());
         }
-        enforceBound();
+        outboxCount.addAndGet(entries);
+        if (outboxBytes.addAndGet(added) > maxOutboxBytes) {
+          enforceBound(); // exact, and only near the bound: it scans the outbox
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -196,8 +206,8 @@ public final class JournalWriter implements AutoCloseable {
           bytes);
     }
     full = nowFull;
-    outboxBytes = bytes;
-    outboxCount = journal.outboxCount();
+    outboxBytes.set(bytes);
+    outboxCount.set(journal.outboxCount());
   }
 
   @Override

@@ -1,0 +1,66 @@
+package dev.fieldline.edge.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalWriterTest {
+  @TempDir Path dir;
+
+  private static JournalOp decision(int i) {
+    return new JournalOp.Decision("d|" + i, "edge.decisions", "dev", new byte[936]);
+  }
+
+  private static JournalOp summary(int i) {
+    return new JournalOp.Summary("s|" + i, "edge.summaries", "dev", new byte[936], "dev", "m", i);
+  }
+
+  @Test
+  void shouldDropOldestDecisionsFirstAndStopIntakeWhenSummariesAloneFillTheOutbox()
+      throws Exception {
+    // Each entry counts 1,000 bytes; the bound holds 5 of them.
+    try (Journal journal = new Journal(dir.resolve("j.db"), Journal.Durability.NORMAL);
+        JournalWriter writer = new JournalWriter(journal, 5_000, 100)) {
+      for (int i = 0; i < 4; i++) {
+        writer.enqueue(decision(i));
+      }
+      for (int i = 0; i < 3; i++) {
+        writer.enqueue(summary(i));
+      }
+      assertThat(writer.flush(10_000)).isTrue();
+
+      assertThat(writer.droppedDecisions.sum()).isEqualTo(2);
+      assertThat(writer.outboxCount()).isEqualTo(5);
+      assertThat(writer.outboxBytes()).isEqualTo(5_000);
+      assertThat(writer.isFull()).isFalse();
+
+      for (int i = 3; i < 6; i++) {
+        writer.enqueue(summary(i));
+      }
+      assertThat(writer.flush(10_000)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(writer::isFull);
+      assertThat(writer.outboxCount()).as("summaries are never dropped").isEqualTo(6);
+      assertThat(writer.droppedDecisions.sum()).isEqualTo(4);
+
+      writer.outboxDrained(3_000, 3);
+      assertThat(writer.isFull()).isFalse();
+    }
+  }
+
+  @Test
+  void shouldKeepItsOutboxCountsInStepWithTheJournal() throws Exception {
+    try (Journal journal = new Journal(dir.resolve("k.db"), Journal.Durability.NORMAL);
+        JournalWriter writer = new JournalWriter(journal, 1_000_000, 100)) {
+      writer.enqueue(summary(1));
+      writer.enqueue(decision(1));
+      assertThat(writer.flush(10_000)).isTrue();
+
+      assertThat(writer.outboxCount()).isEqualTo(journal.outboxCount()).isEqualTo(2);
+      assertThat(writer.outboxBytes()).isEqualTo(journal.outboxBytes()).isEqualTo(2_000);
+    }
+  }
+}
