@@ -226,11 +226,6 @@ public final class EdgeAgent implements AutoCloseable {
     return mqtt != null && mqtt.isConnected();
   }
 
-  /** Decision latencies recorded since the last call, in nanoseconds. */
-  public Histogram latencySnapshot() {
-    return loop.latencySnapshot();
-  }
-
   @Override
   public void close() {
     closeQuietly(http);

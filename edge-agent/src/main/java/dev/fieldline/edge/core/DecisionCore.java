@@ -9,7 +9,6 @@ import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.FeatureUpdate;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -372,24 +371,9 @@ public final class DecisionCore implements DecisionListener {
     return open;
   }
 
-  /** Devices seen so far. */
-  public int devices() {
-    return devices.size();
-  }
-
   private void reject(
       String topic, byte[] payload, RejectReason reason, String detail, int readings) {
     counters.reject(reason, readings);
     sink.rejected(topic, payload, reason, detail);
-  }
-
-  /** For tests: every open window's (device, metric, start). */
-  List<String> openWindowKeys() {
-    List<String> keys = new ArrayList<>();
-    devices.forEach(
-        (id, d) ->
-            d.metrics.forEach(
-                (m, s) -> s.windows.forEach(w -> keys.add(id + "|" + m + "|" + w.start))));
-    return keys;
   }
 }

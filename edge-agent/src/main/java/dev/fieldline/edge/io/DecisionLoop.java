@@ -48,7 +48,6 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
 
   private final Thread thread;
   private volatile boolean running = true;
-  private volatile boolean paused;
   private volatile int openWindows;
 
   public DecisionLoop(
@@ -91,9 +90,6 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     while (running) {
       try {
         boolean full = journal.isFull() || journal.failure() != null;
-        if (full != paused) {
-          paused = full;
-        }
         Inbound message = full ? null : handoff.poll(2, TimeUnit.MILLISECONDS);
         if (message != null) {
           core.onMessage(
@@ -187,11 +183,6 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
   /** Windows open at the last tick (readable from any thread). */
   public int openWindows() {
     return openWindows;
-  }
-
-  /** True while the journal is full and no messages are taken. */
-  public boolean isPaused() {
-    return paused;
   }
 
   @Override

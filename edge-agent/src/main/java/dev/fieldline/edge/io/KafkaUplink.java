@@ -45,7 +45,6 @@ public final class KafkaUplink implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile State state = State.STARTING;
-  private volatile long lastSuccessMillis;
   private volatile long pendingSince;
 
   /** A batch unacknowledged for this long means the cluster is unreachable. */
@@ -99,10 +98,6 @@ public final class KafkaUplink implements AutoCloseable {
     return state;
   }
 
-  public long lastSuccessMillis() {
-    return lastSuccessMillis;
-  }
-
   private void run() {
     while (running) {
       try {
@@ -119,7 +114,6 @@ public final class KafkaUplink implements AutoCloseable {
             log.info("uplink to Kafka is up");
           }
           state = State.UP;
-          lastSuccessMillis = System.currentTimeMillis();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

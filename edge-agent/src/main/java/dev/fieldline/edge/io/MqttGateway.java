@@ -65,15 +65,6 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
     connectNow();
   }
 
-  /** Waits up to {@code millis} for the connection; true when connected. */
-  public boolean awaitConnected(long millis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + millis;
-    while (!connected && System.currentTimeMillis() < deadline) {
-      Thread.sleep(10);
-    }
-    return connected;
-  }
-
   private MqttConnectionOptions options() {
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(false);

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -176,12 +175,5 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   @Override
   public String toString() {
     return "EmbeddedKafkaCluster{" + name + " at " + bootstrapServers() + "}";
-  }
-
-  /** Client settings of this cluster as {@link Properties}. */
-  public Properties clientProperties() {
-    Properties properties = new Properties();
-    properties.putAll(clientConfig());
-    return properties;
   }
 }

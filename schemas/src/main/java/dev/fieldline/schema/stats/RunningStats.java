@@ -38,11 +38,6 @@ public final class RunningStats {
     return s;
   }
 
-  /** The Avro form of empty statistics. */
-  public static Stats emptyAvro() {
-    return new RunningStats().toAvro();
-  }
-
   /** Merges two Avro statistics into new ones; neither argument changes. */
   public static Stats merge(Stats a, Stats b) {
     return fromAvro(a).merge(fromAvro(b)).toAvro();
