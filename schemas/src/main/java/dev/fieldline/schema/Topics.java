@@ -3,6 +3,8 @@ package dev.fieldline.schema;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.FeatureUpdate;
+import dev.fieldline.schema.v1.GlobalAggregate;
+import dev.fieldline.schema.v1.GlobalAlert;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,14 @@ public final class Topics {
   public static final Topic<RegionalAggregate> GLOBAL_AGGREGATES =
       new Topic<>("global.aggregates", "scope key", RegionalAggregate.class, Map.of());
 
+  /** Global roll-ups per (deviceType, metric) and window, keyed by deviceType|metric. */
+  public static final Topic<GlobalAggregate> GLOBAL_ROLLUPS =
+      new Topic<>("global.rollups", "deviceType|metric", GlobalAggregate.class, Map.of());
+
+  /** Cross-region anomaly alerts, keyed by deviceType. */
+  public static final Topic<GlobalAlert> GLOBAL_ALERTS =
+      new Topic<>("global.alerts", "deviceType", GlobalAlert.class, Map.of());
+
   /** Learned thresholds for the edges, keyed by deviceType/metric and compacted. */
   public static final Topic<FeatureUpdate> GLOBAL_FEATURES =
       new Topic<>(
@@ -50,6 +60,8 @@ public final class Topics {
         REGIONAL_AGGREGATES,
         REGIONAL_EXPORT,
         GLOBAL_AGGREGATES,
+        GLOBAL_ROLLUPS,
+        GLOBAL_ALERTS,
         GLOBAL_FEATURES);
   }
 
@@ -57,6 +69,9 @@ public final class Topics {
   public static List<String> deadLetterTopics() {
     return all().stream().map(Topic::deadLetterTopic).toList();
   }
+
+  /** Header naming the region a replicated record was measured in. */
+  public static final String ORIGIN_REGION_HEADER = "fieldline.origin-region";
 
   /** The key of {@link #GLOBAL_FEATURES} records. */
   public static String featureKey(String deviceType, String metric) {

@@ -5,7 +5,10 @@ import dev.fieldline.schema.v1.Command;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.FeatureUpdate;
+import dev.fieldline.schema.v1.GlobalAggregate;
+import dev.fieldline.schema.v1.GlobalAlert;
 import dev.fieldline.schema.v1.Reading;
+import dev.fieldline.schema.v1.RegionAnomalyRate;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import dev.fieldline.schema.v1.Scope;
 import java.time.Instant;
@@ -128,6 +131,40 @@ public final class SampleRecords {
         .build();
   }
 
+  public static GlobalAggregate globalAggregate() {
+    return GlobalAggregate.newBuilder()
+        .setDeviceType("chiller")
+        .setMetric("temperature")
+        .setWindowStart(T0)
+        .setWindowEnd(T0.plusSeconds(60))
+        .setStats(RunningStats.of(20.0, 21.0, 23.5, 19.0, 22.0).toAvro())
+        .setDeviceCount(3)
+        .setAnomalyCount(1)
+        .setDecisionCount(1)
+        .setRejectedCount(2)
+        .setFilteredCount(3)
+        .setSummaryCount(3)
+        .setAggregateCount(2)
+        .setRegions(List.of("eu-west", "us-east"))
+        .build();
+  }
+
+  public static GlobalAlert globalAlert() {
+    return GlobalAlert.newBuilder()
+        .setAlertId("chiller@" + T0.toEpochMilli())
+        .setDeviceType("chiller")
+        .setWindowStart(T0)
+        .setWindowEnd(T0.plusSeconds(60))
+        .setThreshold(0.05)
+        .setRegions(
+            List.of(
+                new RegionAnomalyRate("eu-west", 100L, 9L, 0.09, true),
+                new RegionAnomalyRate("us-east", 200L, 12L, 0.06, true)))
+        .setRegionsAbove(2)
+        .setRaisedAt(T0.plusSeconds(61))
+        .build();
+  }
+
   /** One example of every record type that Fieldline writes. */
   public static List<SpecificRecord> everyType() {
     return List.of(
@@ -136,6 +173,8 @@ public final class SampleRecords {
         edgeSummary(),
         regionalAggregate(),
         featureUpdate(),
-        decisionEvent());
+        decisionEvent(),
+        globalAggregate(),
+        globalAlert());
   }
 }

@@ -7,6 +7,7 @@ import dev.fieldline.edge.io.Journal;
 import dev.fieldline.edge.io.MqttSettings;
 import dev.fieldline.edge.io.ReconnectPolicy;
 import dev.fieldline.edge.io.TlsSettings;
+import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import dev.fieldline.regional.health.DeviceQueries;
 import dev.fieldline.regional.topology.DeadLetterDeserializationHandler;
 import dev.fieldline.regional.topology.RegionalCounters;
 import dev.fieldline.regional.topology.RegionalTopology;
+import dev.fieldline.schema.TopicSetup;
 import dev.fieldline.support.http.HealthReport;
 import dev.fieldline.support.http.OpsHttpServer;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,5 +1,6 @@
 package dev.fieldline.regional.topology;
 
+import dev.fieldline.schema.DeadLetters;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

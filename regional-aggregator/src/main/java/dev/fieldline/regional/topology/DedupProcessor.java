@@ -1,5 +1,6 @@
 package dev.fieldline.regional.topology;
 
+import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.v1.EdgeSummary;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -1,5 +1,6 @@
 package dev.fieldline.regional.topology;
 
+import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import java.time.Duration;

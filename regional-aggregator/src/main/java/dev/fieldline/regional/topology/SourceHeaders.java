@@ -1,5 +1,6 @@
 package dev.fieldline.regional.topology;
 
+import dev.fieldline.schema.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 

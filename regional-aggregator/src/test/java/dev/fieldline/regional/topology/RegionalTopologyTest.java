@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.fieldline.regional.health.DeviceHealth;
 import dev.fieldline.regional.residency.Pseudonymizer;
 import dev.fieldline.regional.residency.ResidencyPolicy;
+import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.stats.RunningStats;
 import dev.fieldline.schema.v1.DecisionEvent;

@@ -4,6 +4,8 @@ import dev.fieldline.schema.v1.Command;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.FeatureUpdate;
+import dev.fieldline.schema.v1.GlobalAggregate;
+import dev.fieldline.schema.v1.GlobalAlert;
 import dev.fieldline.schema.v1.Reading;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import java.io.BufferedReader;
@@ -42,7 +44,9 @@ public final class SchemaCatalog implements SchemaStore {
           EdgeSummary.getClassSchema(),
           RegionalAggregate.getClassSchema(),
           FeatureUpdate.getClassSchema(),
-          DecisionEvent.getClassSchema());
+          DecisionEvent.getClassSchema(),
+          GlobalAggregate.getClassSchema(),
+          GlobalAlert.getClassSchema());
 
   private static final SchemaCatalog RELEASED = new SchemaCatalog(loadReleased());
 

@@ -1,7 +1,5 @@
-package dev.fieldline.regional.app;
+package dev.fieldline.schema;
 
-import dev.fieldline.schema.Topic;
-import dev.fieldline.schema.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the region's topics that do not exist yet: every Fieldline topic and its dead letters.
+ * Creates a regional cluster's topics that do not exist yet: every Fieldline topic and its dead
+ * letters. Each service that writes to a region calls it at start-up, so start order does not
+ * matter.
  */
-final class TopicSetup {
+public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
   private TopicSetup() {}
 
-  static void createMissing(Map<String, Object> adminConfig, int partitions, short replication) {
+  public static void createMissing(
+      Map<String, Object> adminConfig, int partitions, short replication) {
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();

@@ -1,12 +1,12 @@
-package dev.fieldline.regional.topology;
+package dev.fieldline.schema;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The headers of a dead letter. The record keeps its original key and value bytes; these headers
- * say why it could not be used and where it came from.
+ * The headers of a dead letter, in every tier. The record keeps its original key and value bytes;
+ * these headers say why it could not be used and where it came from.
  */
 public final class DeadLetters {
   public static final String REASON = "fieldline.dlq.reason";
@@ -17,6 +17,11 @@ public final class DeadLetters {
 
   /** Reason codes, one per way a record can be unusable. */
   public static final String UNDECODABLE = "undecodable";
+
+  /**
+   * Decoded, but its content breaks the record's rules (e.g. a window that ends before it starts).
+   */
+  public static final String INVALID = "invalid";
 
   public static final String LATE = "late";
 

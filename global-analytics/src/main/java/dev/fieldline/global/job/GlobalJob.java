@@ -1,0 +1,223 @@
+package dev.fieldline.global.job;
+
+import dev.fieldline.global.config.GlobalConfig;
+import dev.fieldline.global.config.Region;
+import dev.fieldline.global.model.ExportedAggregate;
+import dev.fieldline.global.model.GlobalRollup;
+import dev.fieldline.global.model.InboundRecord;
+import dev.fieldline.global.model.Outbound;
+import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.codec.AvroCodec;
+import dev.fieldline.schema.v1.GlobalAggregate;
+import dev.fieldline.schema.v1.RegionalAggregate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The global analytics job, built by a pure function of its configuration:
+ *
+ * <pre>
+ *  regional.export (region 1..n) ─▶ decode ─┬─▶ replicate ────────────────────────▶ global.aggregates ─┐
+ *            (bad records ─▶ regional.export.dlq of their region)                                        │
+ *                                           ├─▶ global roll-up (event-time windows) ─▶ global.rollups ───┤ one
+ *                                           │                    └─▶ features ───────▶ global.features ──┤ exactly-once
+ *                                           └─▶ cross-region alerts ─────────────────▶ global.alerts ────┘ sink per region
+ * </pre>
+ *
+ * Every operator has a name and a uid that never changes, so savepoints restore across versions.
+ */
+public final class GlobalJob {
+  private static final AvroCodec<RegionalAggregate> AGGREGATES =
+      AvroCodec.of(RegionalAggregate.class);
+  private static final AvroCodec<GlobalAggregate> ROLLUPS = AvroCodec.of(GlobalAggregate.class);
+  private static final OutputTag<ExportedAggregate> LATE = new OutputTag<>("late-for-rollup") {};
+
+  private GlobalJob() {}
+
+  /**
+   * Flink settings the job needs: checkpoints, restarts, and for local runs the metrics endpoint.
+   */
+  public static Configuration configuration(GlobalConfig config) {
+    Configuration flink = new Configuration();
+    flink.set(PipelineOptions.NAME, config.jobName);
+    flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpoints.interval);
+    flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+    flink.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, config.checkpoints.minPause);
+    flink.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, config.checkpoints.timeout);
+    flink.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    if (!config.checkpoints.directory.isBlank()) {
+      flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoints.directory);
+    }
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    flink.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+        config.runtime.restartAttempts);
+    flink.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.runtime.restartDelay);
+    if (config.runtime.prometheusPort > 0) {
+      flink.set(
+          ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+          "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+      flink.set(
+          ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
+          Integer.toString(config.runtime.prometheusPort));
+    }
+    return flink;
+  }
+
+  /** Adds the job's pipeline to the environment. */
+  public static void build(StreamExecutionEnvironment env, GlobalConfig config) {
+    env.configure(configuration(config), GlobalJob.class.getClassLoader());
+    if (config.runtime.parallelism > 0) {
+      env.setParallelism(config.runtime.parallelism);
+    }
+
+    DataStream<ExportedAggregate> aggregates = null;
+    List<DataStream<Outbound>> deadLetters = new ArrayList<>();
+    for (Region region : config.regions) {
+      SingleOutputStreamOperator<ExportedAggregate> decoded =
+          env.fromSource(source(region, config), watermarks(config), "source-" + region.name)
+              .uid("source-" + region.name)
+              .process(new RouteDecoded(region.name))
+              .name("decode-" + region.name)
+              .uid("decode-" + region.name);
+      deadLetters.add(decoded.getSideOutput(RouteDecoded.DEAD_LETTERS));
+      aggregates = aggregates == null ? decoded : aggregates.union(decoded);
+    }
+
+    DataStream<Outbound> replicated =
+        aggregates.map(GlobalJob::replica).name("replicate").uid("replicate");
+
+    DataStream<ExportedAggregate> deviceTypes =
+        aggregates
+            .filter(ExportedAggregate::isDeviceTypeScope)
+            .name("device-type-scope")
+            .uid("device-type-scope");
+    SingleOutputStreamOperator<GlobalRollup> rollups =
+        deviceTypes
+            .keyBy(ExportedAggregate::typeAndMetric)
+            .window(TumblingEventTimeWindows.of(config.rollups.windowSize))
+            .sideOutputLateData(LATE)
+            .aggregate(new RollupAggregate(), new StampWindow())
+            .name("global-rollup")
+            .uid("global-rollup");
+    rollups
+        .getSideOutput(LATE)
+        .map(new CountLate())
+        .name("late-for-rollup")
+        .uid("late-for-rollup")
+        .sinkTo(new DiscardingSink<>())
+        .name("late-counted")
+        .uid("late-counted");
+
+    DataStream<Outbound> rollupRecords =
+        rollups.map(GlobalJob::rollupRecord).name("rollup-records").uid("rollup-records");
+    DataStream<Outbound> features =
+        rollups
+            .keyBy(GlobalRollup::typeAndMetric)
+            .process(new FeatureComputer(FeatureSettings.from(config.features)))
+            .name("features")
+            .uid("features");
+    DataStream<Outbound> alerts =
+        deviceTypes
+            .keyBy(aggregate -> aggregate.deviceType)
+            .process(
+                new CrossRegionAlerts(
+                    config.alerts.anomalyRateThreshold,
+                    config.alerts.minRegions,
+                    config.rollups.windowSize.toMillis()))
+            .name("cross-region-alerts")
+            .uid("cross-region-alerts");
+
+    DataStream<Outbound> everyRegion = replicated.union(rollupRecords, features, alerts);
+    for (int i = 0; i < config.regions.size(); i++) {
+      Region region = config.regions.get(i);
+      everyRegion
+          .union(deadLetters.get(i))
+          .sinkTo(sink(region, config))
+          .name("sink-" + region.name)
+          .uid("sink-" + region.name);
+    }
+  }
+
+  static KafkaSource<InboundRecord> source(Region region, GlobalConfig config) {
+    return KafkaSource.<InboundRecord>builder()
+        .setProperties(region.clientProperties())
+        .setTopics(Topics.REGIONAL_EXPORT.name())
+        .setGroupId(config.jobName + "-" + region.name)
+        .setClientIdPrefix(config.jobName + "-" + region.name)
+        // The job's own offsets live in its checkpoints; committed ones serve lag monitoring and a
+        // first start, which reads the region's export from the beginning.
+        .setStartingOffsets(
+            OffsetsInitializer.committedOffsets(
+                org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new ExportDeserializer(region.name))
+        .setProperty("isolation.level", "read_committed")
+        .setProperty(
+            "partition.discovery.interval.ms",
+            Long.toString(config.kafka.partitionDiscovery.toMillis()))
+        .build();
+  }
+
+  static KafkaSink<Outbound> sink(Region region, GlobalConfig config) {
+    return KafkaSink.<Outbound>builder()
+        .setBootstrapServers(region.bootstrapServers)
+        .setKafkaProducerConfig(region.clientProperties())
+        .setRecordSerializer(new OutboundSerializer())
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(config.jobName + "-" + region.name)
+        .setProperty(
+            "transaction.timeout.ms", Long.toString(config.kafka.transactionTimeout.toMillis()))
+        .build();
+  }
+
+  static WatermarkStrategy<InboundRecord> watermarks(GlobalConfig config) {
+    return WatermarkStrategy.<InboundRecord>forBoundedOutOfOrderness(
+            config.watermarks.outOfOrderness)
+        // Event time is the aggregate's window start; dead letters have none and never move the
+        // watermark.
+        .withTimestampAssigner(
+            (record, kafkaTimestamp) ->
+                record.isDeadLetter() ? Long.MIN_VALUE : record.aggregate.windowStart)
+        .withIdleness(config.watermarks.idleness);
+  }
+
+  static Outbound replica(ExportedAggregate aggregate) {
+    Outbound out =
+        Outbound.of(
+            Topics.GLOBAL_AGGREGATES.name(),
+            aggregate.key,
+            AGGREGATES.encode(aggregate.toAvro()),
+            aggregate.windowStart);
+    out.originRegion = aggregate.originRegion;
+    return out;
+  }
+
+  static Outbound rollupRecord(GlobalRollup rollup) {
+    return Outbound.of(
+        Topics.GLOBAL_ROLLUPS.name(),
+        rollup.typeAndMetric(),
+        ROLLUPS.encode(rollup.toAvro()),
+        rollup.windowStart);
+  }
+}

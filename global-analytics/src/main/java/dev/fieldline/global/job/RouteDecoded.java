@@ -1,0 +1,69 @@
+package dev.fieldline.global.job;
+
+import dev.fieldline.global.model.ExportedAggregate;
+import dev.fieldline.global.model.InboundRecord;
+import dev.fieldline.global.model.Outbound;
+import dev.fieldline.schema.Topics;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Splits one region's input: decoded aggregates go on, dead letters go to the side output bound for
+ * that region's {@code regional.export.dlq}. Counts both, and tracks how fresh the region's data
+ * is, under the metric group {@code region=<name>}.
+ */
+final class RouteDecoded extends ProcessFunction<InboundRecord, ExportedAggregate> {
+  private static final long serialVersionUID = 1L;
+
+  static final OutputTag<Outbound> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+  private final String region;
+  private transient Counter decoded;
+  private transient Counter deadLettered;
+  private transient volatile long newestWindowEnd;
+
+  RouteDecoded(String region) {
+    this.region = region;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    var group = getRuntimeContext().getMetricGroup().addGroup("region", region);
+    decoded = group.counter("exportsDecoded");
+    deadLettered = group.counter("exportsDeadLettered");
+    newestWindowEnd = Long.MIN_VALUE;
+    // How far behind the wall clock the region's newest aggregate is: window, grace and transport.
+    group.gauge(
+        "exportFreshnessMs",
+        () ->
+            newestWindowEnd == Long.MIN_VALUE ? -1L : System.currentTimeMillis() - newestWindowEnd);
+  }
+
+  @Override
+  public void processElement(InboundRecord in, Context context, Collector<ExportedAggregate> out) {
+    if (in.isDeadLetter()) {
+      deadLettered.inc();
+      context.output(DEAD_LETTERS, deadLetter(in));
+      return;
+    }
+    decoded.inc();
+    if (in.aggregate.windowEnd > newestWindowEnd) {
+      newestWindowEnd = in.aggregate.windowEnd;
+    }
+    out.collect(in.aggregate);
+  }
+
+  static Outbound deadLetter(InboundRecord in) {
+    Outbound out =
+        Outbound.of(Topics.REGIONAL_EXPORT.deadLetterTopic(), in.key, in.value, in.timestamp);
+    out.deadLetterReason = in.reason;
+    out.deadLetterError = in.error;
+    out.sourceTopic = in.topic;
+    out.sourcePartition = in.partition;
+    out.sourceOffset = in.offset;
+    return out;
+  }
+}

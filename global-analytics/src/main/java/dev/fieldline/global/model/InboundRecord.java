@@ -1,0 +1,32 @@
+package dev.fieldline.global.model;
+
+/**
+ * One record read from a region's {@code regional.export}: either its decoded aggregate, or, when
+ * it could not be used, the original bytes with the reason, bound for the dead-letter topic.
+ */
+public class InboundRecord {
+  public String sourceRegion;
+  public String topic;
+  public int partition;
+  public long offset;
+  public long timestamp;
+  public String key;
+
+  /** The decoded record; null when the record is a dead letter. */
+  public ExportedAggregate aggregate;
+
+  /** The original value; kept only for dead letters. */
+  public byte[] value;
+
+  /** Why the record could not be used (a DeadLetters reason code); null when decoded. */
+  public String reason;
+
+  /** What exactly was wrong, for the operator reading the dead letter. */
+  public String error;
+
+  public InboundRecord() {}
+
+  public boolean isDeadLetter() {
+    return aggregate == null;
+  }
+}
