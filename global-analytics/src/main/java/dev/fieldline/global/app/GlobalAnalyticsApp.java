@@ -66,6 +66,18 @@ public final class GlobalAnalyticsApp implements Callable<Integer> {
     }
   }
 
+  private static boolean flinkIsPresent() {
+    try {
+      Class.forName(
+          "org.apache.flink.streaming.api.environment.StreamExecutionEnvironment",
+          false,
+          GlobalAnalyticsApp.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
   static class ConfigOptions {
     @Option(
         names = {"-c", "--config"},
@@ -93,6 +105,15 @@ public final class GlobalAnalyticsApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      if (!flinkIsPresent()) {
+        System.err.println(
+            "Flink is not on the classpath: this jar is meant for a Flink 2.2 cluster"
+                + " (flink run -c "
+                + GlobalAnalyticsApp.class.getName()
+                + " <jar> run --config ...). To run the job in this JVM, use the launcher:"
+                + " ./fieldline global-analytics run --config ...");
+        return 2;
+      }
       GlobalConfig config;
       try {
         config = options.load();

@@ -43,14 +43,20 @@ public class Region {
     return region;
   }
 
-  /** Every client property of this region, secrets resolved. */
+  /** Every client property of this region, secrets resolved from the process environment. */
   public Properties clientProperties() {
+    return clientProperties(System.getenv());
+  }
+
+  /** Every client property of this region, secrets resolved from the given environment. */
+  public Properties clientProperties(Map<String, String> environment) {
     Properties properties = new Properties();
     properties.putAll(client);
     clientSecrets.forEach(
         (property, secret) ->
             properties.put(
-                property, secret.resolve("regions." + name + ".client-secrets." + property)));
+                property,
+                secret.resolve("regions." + name + ".client-secrets." + property, environment)));
     properties.put("bootstrap.servers", bootstrapServers);
     return properties;
   }

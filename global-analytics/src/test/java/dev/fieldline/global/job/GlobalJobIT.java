@@ -25,7 +25,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -43,10 +47,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
 class GlobalJobIT {
+  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
   @RegisterExtension
   static final MiniClusterExtension FLINK =
       new MiniClusterExtension(
           new MiniClusterResourceConfiguration.Builder()
+              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
               .build());
@@ -142,6 +149,25 @@ class GlobalJobIT {
         TwoRegions.readAllCommitted(regions.eu, Topics.REGIONAL_EXPORT.deadLetterTopic()));
     assertThat(TwoRegions.readAllCommitted(regions.us, Topics.REGIONAL_EXPORT.deadLetterTopic()))
         .isEmpty();
+    assertMetrics(job.getJobID());
+  }
+
+  /** Per-region counters, and the Kafka source's backlog (the region's lag) for every region. */
+  private static void assertMetrics(JobID job) {
+    assertThat(counted(job, "exportsDecoded", "eu-west")).isEqualTo(9 + 3);
+    assertThat(counted(job, "exportsDeadLettered", "eu-west")).isEqualTo(2);
+    assertThat(counted(job, "exportsDecoded", "us-east")).isEqualTo(3 + 3);
+    assertThat(counted(job, "exportsDeadLettered", "us-east")).isZero();
+    assertThat(METRICS.findMetrics(job, "pendingRecords").keySet())
+        .anySatisfy(id -> assertThat(id).contains("source-eu-west"))
+        .anySatisfy(id -> assertThat(id).contains("source-us-east"));
+  }
+
+  private static long counted(JobID job, String name, String region) {
+    return METRICS.findMetrics(job, name).entrySet().stream()
+        .filter(e -> e.getKey().contains("region." + region + "."))
+        .mapToLong(e -> ((Counter) e.getValue()).getCount())
+        .sum();
   }
 
   private static void assertReplicated(
