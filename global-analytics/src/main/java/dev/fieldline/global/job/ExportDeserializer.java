@@ -44,6 +44,9 @@ final class ExportDeserializer implements KafkaRecordDeserializationSchema<Inbou
       } else {
         in.aggregate = ExportedAggregate.of(region, in.key == null ? avro.getKey() : in.key, avro);
         in.key = in.aggregate.key;
+        // Replicas are the original bytes, unless the origin has to be filled in.
+        boolean hasOrigin = avro.getOriginRegion() != null && !avro.getOriginRegion().isBlank();
+        in.value = hasOrigin ? record.value() : CODEC.encode(in.aggregate.toAvro());
       }
     } catch (CodecException e) {
       deadLetter(in, record, DeadLetters.UNDECODABLE, e.getMessage());

@@ -9,9 +9,9 @@ import dev.fieldline.global.model.Outbound;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.GlobalAggregate;
-import dev.fieldline.schema.v1.RegionalAggregate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
@@ -35,18 +35,17 @@ import org.apache.flink.util.OutputTag;
  * The global analytics job, built by a pure function of its configuration:
  *
  * <pre>
- *  regional.export (region 1..n) ─▶ decode ─┬─▶ replicate ────────────────────────▶ global.aggregates ─┐
- *            (bad records ─▶ regional.export.dlq of their region)                                        │
- *                                           ├─▶ global roll-up (event-time windows) ─▶ global.rollups ───┤ one
- *                                           │                    └─▶ features ───────▶ global.features ──┤ exactly-once
- *                                           └─▶ cross-region alerts ─────────────────▶ global.alerts ────┘ sink per region
+ *  regional.export (region r) ─▶ decode ─┬─▶ replicas (bytes as read) ─▶ replicate-r-to-<each region> ─▶ global.aggregates
+ *                                        │   one exactly-once sink per (from, to), chained to the source
+ *            (bad records ─▶ regional.export.dlq of region r)
+ *            device-type aggregates only: ├─▶ global roll-up (event-time windows) ─▶ global.rollups ───┐ one exactly-once
+ *                                         │                    └─▶ features ──────▶ global.features ──┤ sink per region
+ *                                         └─▶ cross-region alerts ────────────────▶ global.alerts ────┘ (sink-<region>)
  * </pre>
  *
  * Every operator has a name and a uid that never changes, so savepoints restore across versions.
  */
 public final class GlobalJob {
-  private static final AvroCodec<RegionalAggregate> AGGREGATES =
-      AvroCodec.of(RegionalAggregate.class);
   private static final AvroCodec<GlobalAggregate> ROLLUPS = AvroCodec.of(GlobalAggregate.class);
   private static final OutputTag<ExportedAggregate> LATE = new OutputTag<>("late-for-rollup") {};
 
@@ -58,6 +57,8 @@ public final class GlobalJob {
   public static Configuration configuration(GlobalConfig config) {
     Configuration flink = new Configuration();
     flink.set(PipelineOptions.NAME, config.jobName);
+    // Chained operators hand records over without a defensive copy; no function keeps its input.
+    flink.set(PipelineOptions.OBJECT_REUSE, true);
     flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpoints.interval);
     flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
     flink.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, config.checkpoints.minPause);
@@ -92,7 +93,7 @@ public final class GlobalJob {
       env.setParallelism(config.runtime.parallelism);
     }
 
-    DataStream<ExportedAggregate> aggregates = null;
+    DataStream<ExportedAggregate> deviceTypes = null;
     List<DataStream<Outbound>> deadLetters = new ArrayList<>();
     for (Region region : config.regions) {
       SingleOutputStreamOperator<ExportedAggregate> decoded =
@@ -102,17 +103,18 @@ public final class GlobalJob {
               .name("decode-" + region.name)
               .uid("decode-" + region.name);
       deadLetters.add(decoded.getSideOutput(RouteDecoded.DEAD_LETTERS));
-      aggregates = aggregates == null ? decoded : aggregates.union(decoded);
+      // One sink per (from, to) pair, chained to the source: replicas never cross a network buffer.
+      DataStream<Outbound> replicas = decoded.getSideOutput(RouteDecoded.REPLICAS);
+      for (Region target : config.regions) {
+        String flow = "replicate-" + region.name + "-to-" + target.name;
+        replicas
+            .sinkTo(sink(target, config.jobName + "-" + region.name + "-to-" + target.name, config))
+            .name(flow)
+            .uid(flow);
+      }
+      deviceTypes = deviceTypes == null ? decoded : deviceTypes.union(decoded);
     }
 
-    DataStream<Outbound> replicated =
-        aggregates.map(GlobalJob::replica).name("replicate").uid("replicate");
-
-    DataStream<ExportedAggregate> deviceTypes =
-        aggregates
-            .filter(ExportedAggregate::isDeviceTypeScope)
-            .name("device-type-scope")
-            .uid("device-type-scope");
     SingleOutputStreamOperator<GlobalRollup> rollups =
         deviceTypes
             .keyBy(ExportedAggregate::typeAndMetric)
@@ -149,12 +151,12 @@ public final class GlobalJob {
             .name("cross-region-alerts")
             .uid("cross-region-alerts");
 
-    DataStream<Outbound> everyRegion = replicated.union(rollupRecords, features, alerts);
+    DataStream<Outbound> analytics = rollupRecords.union(features, alerts);
     for (int i = 0; i < config.regions.size(); i++) {
       Region region = config.regions.get(i);
-      everyRegion
+      analytics
           .union(deadLetters.get(i))
-          .sinkTo(sink(region, config))
+          .sinkTo(sink(region, config.jobName + "-" + region.name, config))
           .name("sink-" + region.name)
           .uid("sink-" + region.name);
     }
@@ -179,16 +181,29 @@ public final class GlobalJob {
         .build();
   }
 
-  static KafkaSink<Outbound> sink(Region region, GlobalConfig config) {
+  static KafkaSink<Outbound> sink(
+      Region region, String transactionalIdPrefix, GlobalConfig config) {
     return KafkaSink.<Outbound>builder()
         .setBootstrapServers(region.bootstrapServers)
-        .setKafkaProducerConfig(region.clientProperties())
+        .setKafkaProducerConfig(producerProperties(region))
         .setRecordSerializer(new OutboundSerializer())
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(config.jobName + "-" + region.name)
+        .setTransactionalIdPrefix(transactionalIdPrefix)
         .setProperty(
             "transaction.timeout.ms", Long.toString(config.kafka.transactionTimeout.toMillis()))
         .build();
+  }
+
+  /**
+   * Output is visible only at checkpoints, so waiting a few milliseconds to fill larger batches
+   * costs no latency that matters and saves requests; the region's client settings win.
+   */
+  static Properties producerProperties(Region region) {
+    Properties properties = new Properties();
+    properties.put("linger.ms", "10");
+    properties.put("batch.size", Integer.toString(256 * 1024));
+    properties.putAll(region.clientProperties());
+    return properties;
   }
 
   static WatermarkStrategy<InboundRecord> watermarks(GlobalConfig config) {
@@ -200,17 +215,6 @@ public final class GlobalJob {
             (record, kafkaTimestamp) ->
                 record.isDeadLetter() ? Long.MIN_VALUE : record.aggregate.windowStart)
         .withIdleness(config.watermarks.idleness);
-  }
-
-  static Outbound replica(ExportedAggregate aggregate) {
-    Outbound out =
-        Outbound.of(
-            Topics.GLOBAL_AGGREGATES.name(),
-            aggregate.key,
-            AGGREGATES.encode(aggregate.toAvro()),
-            aggregate.windowStart);
-    out.originRegion = aggregate.originRegion;
-    return out;
   }
 
   static Outbound rollupRecord(GlobalRollup rollup) {

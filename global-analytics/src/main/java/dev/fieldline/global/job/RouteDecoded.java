@@ -19,6 +19,7 @@ final class RouteDecoded extends ProcessFunction<InboundRecord, ExportedAggregat
   private static final long serialVersionUID = 1L;
 
   static final OutputTag<Outbound> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+  static final OutputTag<Outbound> REPLICAS = new OutputTag<>("replicas") {};
 
   private final String region;
   private transient Counter decoded;
@@ -53,7 +54,16 @@ final class RouteDecoded extends ProcessFunction<InboundRecord, ExportedAggregat
     if (in.aggregate.windowEnd > newestWindowEnd) {
       newestWindowEnd = in.aggregate.windowEnd;
     }
-    out.collect(in.aggregate);
+    context.output(REPLICAS, replica(in));
+    if (in.aggregate.isDeviceTypeScope()) {
+      out.collect(in.aggregate);
+    }
+  }
+
+  static Outbound replica(InboundRecord in) {
+    Outbound out = Outbound.of(Topics.GLOBAL_AGGREGATES.name(), in.key, in.value, in.timestamp);
+    out.originRegion = in.aggregate.originRegion;
+    return out;
   }
 
   static Outbound deadLetter(InboundRecord in) {

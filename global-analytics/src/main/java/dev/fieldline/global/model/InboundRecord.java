@@ -15,7 +15,7 @@ public class InboundRecord {
   /** The decoded record; null when the record is a dead letter. */
   public ExportedAggregate aggregate;
 
-  /** The original value; kept only for dead letters. */
+  /** The value to replicate, or the original bytes of a dead letter. */
   public byte[] value;
 
   /** Why the record could not be used (a DeadLetters reason code); null when decoded. */

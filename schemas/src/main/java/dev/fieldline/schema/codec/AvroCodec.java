@@ -3,11 +3,16 @@ package dev.fieldline.schema.codec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -22,7 +27,10 @@ public final class AvroCodec<T extends SpecificRecord> {
   private final Schema schema;
   private final SchemaCatalog catalog;
   private final BinaryMessageEncoder<T> encoder;
-  private final BinaryMessageDecoder<T> decoder;
+  private final SpecificData model;
+
+  /** One resolving reader per writer version met; Avro's datum readers are thread-safe. */
+  private final Map<Long, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
   public AvroCodec(Class<T> type, SchemaCatalog catalog) {
     SpecificData model = SpecificData.getForClass(type);
@@ -30,7 +38,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     this.schema = model.getSchema(type);
     this.catalog = catalog;
     this.encoder = new BinaryMessageEncoder<>(model, schema);
-    this.decoder = new BinaryMessageDecoder<>(model, schema, catalog);
+    this.model = model;
   }
 
   /** A codec that reads every released version of {@code type}. */
@@ -97,7 +105,18 @@ public final class AvroCodec<T extends SpecificRecord> {
               + schema.getFullName());
     }
     try {
-      return decoder.decode(payload);
+      // A buffered decoder straight on the array: Avro's message decoder reads byte by byte.
+      DatumReader<T> reader =
+          readers.computeIfAbsent(
+              fingerprint, f -> new SpecificDatumReader<>(writer, schema, model));
+      BinaryDecoder body =
+          DecoderFactory.get()
+              .binaryDecoder(
+                  payload,
+                  SingleObjectHeader.LENGTH,
+                  payload.length - SingleObjectHeader.LENGTH,
+                  null);
+      return reader.read(null, body);
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
       throw new CodecException(
           "corrupt " + schema.getName() + " body from " + source + ": " + e.getMessage(), e);
