@@ -1,0 +1,214 @@
+package dev.fieldline.simulator;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fleet of devices publishing over one MQTT v5 connection at a steady target rate, QoS 1. Every
+ * acknowledged publish is written into the {@link Ledger}; publishes in flight are bounded by the
+ * broker's receive maximum, so a slow broker slows the fleet instead of failing it.
+ */
+public final class Simulator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Simulator.class);
+
+  private final SimulatorSettings settings;
+  private final Ledger ledger = new Ledger();
+  private final List<SimulatedDevice> fleet = new ArrayList<>();
+  private final Random random;
+  private MqttAsyncClient client;
+  private Semaphore inFlight;
+  private int permits;
+  private Thread loop;
+  private volatile boolean running;
+  private long spoiledSoFar;
+
+  public Simulator(SimulatorSettings settings) {
+    this.settings = settings;
+    this.random = new Random(settings.seed());
+    for (int i = 0; i < settings.devices(); i++) {
+      DeviceType type = settings.types().get(i % settings.types().size());
+      String deviceId = settings.devicePrefix() + String.format("%04d", i);
+      String siteId = settings.sitePrefix() + (i % settings.sites());
+      fleet.add(new SimulatedDevice(deviceId, siteId, type, random.nextDouble() * 2 * Math.PI));
+      ledger.register(deviceId, siteId, type.id());
+    }
+  }
+
+  /** Connects and starts publishing in the background. */
+  public Simulator start() throws MqttException {
+    client =
+        new MqttAsyncClient(settings.brokerUri(), settings.clientId(), new MemoryPersistence());
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setCleanStart(true);
+    options.setAutomaticReconnect(true);
+    options.setConnectionTimeout(10);
+    IMqttToken connected = client.connect(options);
+    connected.waitForCompletion(15_000);
+    Integer serverMaximum =
+        connected.getResponseProperties() == null
+            ? null
+            : connected.getResponseProperties().getReceiveMaximum();
+    permits = Math.min(settings.maxInFlight(), serverMaximum == null ? 65_535 : serverMaximum);
+    inFlight = new Semaphore(permits);
+    running = true;
+    loop = new Thread(this::publishLoop, "simulator-" + settings.clientId());
+    loop.start();
+    log.info(
+        "simulating {} devices on {} sites at {} messages/s into {} ({} in flight at most)",
+        settings.devices(),
+        settings.sites(),
+        settings.messagesPerSecond(),
+        settings.brokerUri(),
+        permits);
+    return this;
+  }
+
+  private void publishLoop() {
+    long intervalNanos = (long) (1e9 / settings.messagesPerSecond());
+    long next = System.nanoTime();
+    int index = 0;
+    try {
+      while (running) {
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+          continue;
+        }
+        publishOne(fleet.get(index));
+        index = (index + 1) % fleet.size();
+        next += intervalNanos;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void publishOne(SimulatedDevice device) throws InterruptedException {
+    long now = System.currentTimeMillis();
+    String topic =
+        settings
+            .topicTemplate()
+            .replace("{siteId}", device.siteId)
+            .replace("{deviceId}", device.deviceId);
+    DeviceType.Metric first = device.type.metrics().get(0);
+    byte[] payload;
+    Runnable onAck;
+    if (random.nextDouble() < settings.malformedRate()) {
+      Malformation kind =
+          Malformation.values()[(int) (spoiledSoFar++ % Malformation.values().length)];
+      payload =
+          Payloads.spoiled(
+              kind, device.deviceId, device.type.id(), now, device.seq + 1, first.name());
+      onAck = () -> ledger.spoiled(device.deviceId, kind);
+    } else {
+      long seq = ++device.seq;
+      Map<String, Double> values = new LinkedHashMap<>();
+      int anomalous =
+          random.nextDouble() < settings.anomalyRate()
+              ? random.nextInt(device.type.metrics().size())
+              : -1;
+      for (int m = 0; m < device.type.metrics().size(); m++) {
+        DeviceType.Metric metric = device.type.metrics().get(m);
+        double value = metric.value(now, device.phase, random.nextGaussian());
+        if (m == anomalous) {
+          value += metric.anomalyOffset();
+        }
+        values.put(metric.name(), Math.round(value * 1000) / 1000.0);
+      }
+      payload = Payloads.reading(device.deviceId, device.type.id(), now, seq, values);
+      int readings = values.size();
+      int anomalies = anomalous >= 0 ? 1 : 0;
+      onAck = () -> ledger.good(device.deviceId, seq, readings, anomalies);
+    }
+    inFlight.acquire();
+    MqttMessage message = new MqttMessage(payload);
+    message.setQos(1);
+    try {
+      client.publish(
+          topic,
+          message,
+          null,
+          new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              onAck.run();
+              inFlight.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable failure) {
+              ledger.failed(device.deviceId);
+              inFlight.release();
+            }
+          });
+    } catch (MqttException e) {
+      ledger.failed(device.deviceId);
+      inFlight.release();
+      if (running) {
+        log.warn("publish failed: {}", e.getMessage());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    }
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  public SimulatorSettings settings() {
+    return settings;
+  }
+
+  /** Stops publishing and waits until every publish in flight is acknowledged or failed. */
+  public void stop() throws InterruptedException {
+    running = false;
+    if (loop != null) {
+      loop.join(10_000);
+    }
+    if (inFlight != null && inFlight.tryAcquire(permits, 30, TimeUnit.SECONDS)) {
+      inFlight.release(permits);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+    if (client != null) {
+      if (client.isConnected()) {
+        client.disconnect().waitForCompletion(5_000);
+      }
+      client.close();
+    }
+  }
+
+  /** One device: where it is, what it is, its own phase of the daily cycle, its sequence number. */
+  private static final class SimulatedDevice {
+    final String deviceId;
+    final String siteId;
+    final DeviceType type;
+    final double phase;
+    long seq;
+
+    SimulatedDevice(String deviceId, String siteId, DeviceType type, double phase) {
+      this.deviceId = deviceId;
+      this.siteId = siteId;
+      this.type = type;
+      this.phase = phase;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.fieldline.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fieldline.edge.core.AcceptedReading;
+import dev.fieldline.edge.core.CoreCounters;
+import dev.fieldline.edge.core.CoreSettings;
+import dev.fieldline.edge.core.CoreSink;
+import dev.fieldline.edge.core.DecisionCore;
+import dev.fieldline.edge.core.FeatureLookup;
+import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.schema.v1.Command;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The edge agent's own decision core judges what the simulator sends. */
+class PayloadsTest {
+  private static final String TOPIC = "sites/site-1/devices/dev-0001/telemetry";
+  private static final long NOW = System.currentTimeMillis();
+
+  private final List<RejectReason> rejected = new ArrayList<>();
+  private final List<AcceptedReading> accepted = new ArrayList<>();
+  private final CoreCounters counters = new CoreCounters();
+  private final DecisionCore core =
+      new DecisionCore(
+          CoreSettings.defaults(List.of(), List.of()),
+          FeatureLookup.NONE,
+          new CoreSink() {
+            @Override
+            public void command(String siteId, String deviceId, Command command) {}
+
+            @Override
+            public void decision(DecisionEvent decision) {}
+
+            @Override
+            public void accepted(AcceptedReading reading) {
+              accepted.add(reading);
+            }
+
+            @Override
+            public void summary(EdgeSummary summary) {}
+
+            @Override
+            public void rejected(String topic, byte[] payload, RejectReason reason, String detail) {
+              rejected.add(reason);
+            }
+          },
+          counters);
+
+  @ParameterizedTest
+  @EnumSource(Malformation.class)
+  void shouldBeRejectedByTheEdgeForTheReasonItIsNamedAfterAsOneReading(Malformation kind) {
+    byte[] payload = Payloads.spoiled(kind, "dev-0001", "chiller", NOW, 7, "temperature");
+
+    core.onMessage(TOPIC, payload, System.nanoTime(), NOW);
+
+    assertThat(rejected).extracting(RejectReason::code).containsExactly(kind.rejectReason());
+    assertThat(accepted).isEmpty();
+    assertThat(counters.received.sum()).as("counted as one reading").isEqualTo(1);
+  }
+
+  @Test
+  void shouldWriteGoodReadingsTheEdgeAcceptsMetricByMetric() {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("pressure", 7.25);
+    metrics.put("temperature", 69.5);
+
+    core.onMessage(
+        TOPIC, Payloads.reading("dev-0001", "compressor", NOW, 3, metrics), System.nanoTime(), NOW);
+
+    assertThat(rejected).isEmpty();
+    assertThat(accepted).hasSize(2);
+    assertThat(accepted).allSatisfy(r -> assertThat(r.seq()).isEqualTo(3));
+    assertThat(counters.accepted.sum()).isEqualTo(2);
+  }
+}
