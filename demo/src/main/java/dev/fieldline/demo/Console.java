@@ -1,0 +1,132 @@
+package dev.fieldline.demo;
+
+import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.schema.v1.FeatureUpdate;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The live view: one frame per second, redrawn in place on a terminal (appended, without escape
+ * codes, when output is not a terminal). Rates are per second since the previous frame.
+ */
+final class Console {
+  private static final String HOME_AND_CLEAR = "\033[H\033[2J";
+
+  private final PrintStream out;
+  private final boolean inPlace;
+  private final String logFile;
+  private final Map<String, long[]> previous = new HashMap<>();
+  private long previousNanos = System.nanoTime();
+
+  Console(PrintStream out, boolean inPlace, String logFile) {
+    this.out = out;
+    this.inPlace = inPlace;
+    this.logFile = logFile;
+  }
+
+  void frame(
+      String phase,
+      Duration elapsed,
+      Duration total,
+      Map<String, RegionStack> stacks,
+      Map<String, PipelineWatch> watches,
+      ReplicationLag lag) {
+    long now = System.nanoTime();
+    double seconds = Math.max(1e-3, (now - previousNanos) / 1e9);
+    previousNanos = now;
+    StringBuilder f = new StringBuilder();
+    if (inPlace) {
+      f.append(HOME_AND_CLEAR);
+    }
+    f.append(
+        String.format(
+            "Fieldline demo  %s  %ds / %ds   logs: %s   Ctrl-C stops%n%n",
+            phase, elapsed.toSeconds(), total.toSeconds(), logFile));
+    f.append(
+        String.format(
+            "%-8s %9s %9s %9s %9s %9s %8s %9s %8s %8s %9s %9s %9s%n",
+            "region",
+            "sent/s",
+            "edge in/s",
+            "accepted",
+            "rejected",
+            "filtered",
+            "journal",
+            "decisions",
+            "p50 ms",
+            "p99 ms",
+            "regional",
+            "exported",
+            "global in"));
+    Map<String, Long> rejects = new TreeMap<>();
+    for (RegionStack stack : stacks.values()) {
+      var edge = stack.edge.counters();
+      PipelineWatch watch = watches.get(stack.region);
+      long sent = stack.simulator.ledger().readings();
+      long received = edge.received.sum();
+      long[] last = previous.getOrDefault(stack.region, new long[] {0, 0});
+      previous.put(stack.region, new long[] {sent, received});
+      var latency = watch.decisionLatency();
+      long globalIn = watch.globalByOrigin.values().stream().mapToLong(a -> a.get()).sum();
+      f.append(
+          String.format(
+              "%-8s %9.0f %9.0f %,9d %,9d %,9d %8d %,9d %8.2f %8.2f %,9d %,9d %,9d%n",
+              stack.region,
+              (sent - last[0]) / seconds,
+              (received - last[1]) / seconds,
+              edge.accepted.sum(),
+              edge.rejectedTotal(),
+              edge.filteredTotal(),
+              stack.edge.journal().outboxCount(),
+              watch.decisions.get(),
+              latency.getTotalCount() == 0 ? 0.0 : latency.getValueAtPercentile(50) / 1000.0,
+              latency.getTotalCount() == 0 ? 0.0 : latency.getValueAtPercentile(99) / 1000.0,
+              watch.regionalRecords.get(),
+              watch.exportRecords.get(),
+              globalIn));
+      for (RejectReason reason : RejectReason.values()) {
+        rejects.merge(reason.code(), edge.rejected(reason), Long::sum);
+      }
+    }
+    f.append("\nrejected by reason: ");
+    rejects.forEach(
+        (reason, count) -> {
+          if (count > 0) {
+            f.append(reason).append(' ').append(count).append("  ");
+          }
+        });
+    var lagHistogram = lag.histogram();
+    f.append(
+        String.format(
+            "%nreplication lag (export visible -> copy visible in the other region): p50 %s  p99 %s  (%d copies)%n",
+            millis(lagHistogram.getTotalCount(), lagHistogram.getValueAtPercentile(50)),
+            millis(lagHistogram.getTotalCount(), lagHistogram.getValueAtPercentile(99)),
+            lagHistogram.getTotalCount()));
+    f.append("\nfeatures learned by the global job, as each edge applied them:\n");
+    for (RegionStack stack : stacks.values()) {
+      f.append(String.format("  %-8s", stack.region));
+      Map<String, FeatureUpdate> board = new TreeMap<>(stack.edge.features().all());
+      if (board.isEmpty()) {
+        f.append(" (none yet)");
+      }
+      board.forEach(
+          (key, update) ->
+              f.append(
+                  String.format(
+                      " %s v%d (%.2f±%.2f)",
+                      key, update.getVersion(), update.getMean(), update.getStddev())));
+      f.append(
+          String.format(
+              "   z-score decisions: %d%n", watches.get(stack.region).zscoreDecisions.get()));
+    }
+    out.print(f);
+    out.flush();
+  }
+
+  private static String millis(long count, long value) {
+    return count == 0 ? "-" : value + " ms";
+  }
+}

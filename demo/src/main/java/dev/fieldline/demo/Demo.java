@@ -1,0 +1,160 @@
+package dev.fieldline.demo;
+
+import dev.fieldline.global.config.GlobalConfig;
+import dev.fieldline.global.config.Region;
+import dev.fieldline.global.job.GlobalJob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in this JVM: per region an MQTT broker, a Kafka cluster, an edge agent, a
+ * regional aggregator and a device fleet; the global job on an in-process Flink cluster across all
+ * regions. Runs the fleets for the configured time, waits for every tier to catch up, and
+ * reconciles.
+ */
+final class Demo implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Demo.class);
+
+  private final DemoSettings settings;
+  private final Console console;
+  private final Map<String, RegionStack> stacks = new LinkedHashMap<>();
+  private final Map<String, PipelineWatch> watches = new ConcurrentHashMap<>();
+  private final ReplicationLag lag = new ReplicationLag(watches);
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private JobClient globalJob;
+  private volatile boolean stopRequested;
+
+  Demo(DemoSettings settings, Console console) {
+    this.settings = settings;
+    this.console = console;
+  }
+
+  /** Runs the demo; true when every reconciliation row balances. */
+  boolean run(PrintStream out) throws Exception {
+    long started = System.nanoTime();
+    Path work = Files.createTempDirectory("fieldline-demo-");
+    Path rules = work.resolve("rules.yaml");
+    try (InputStream in = Demo.class.getResourceAsStream("/demo-rules.yaml")) {
+      Files.copy(in, rules);
+    }
+    out.printf(
+        "starting %d regions %s, the global job and %d devices per region ...%n",
+        settings.regions().size(), settings.regions(), settings.devicesPerRegion());
+    for (String region : settings.regions()) {
+      RegionStack stack = RegionStack.start(region, settings, work, rules);
+      stacks.put(region, stack);
+      toClose.add(stack);
+    }
+    for (RegionStack stack : stacks.values()) {
+      PipelineWatch watch = new PipelineWatch(stack.region, stack.kafka, lag);
+      watches.put(stack.region, watch);
+      toClose.add(watch);
+    }
+    globalJob = startGlobalJob(work);
+    for (RegionStack stack : stacks.values()) {
+      stack.simulator.start();
+    }
+    out.printf("pipeline up in %.1f s; devices publishing%n", (System.nanoTime() - started) / 1e9);
+
+    long publishStart = System.nanoTime();
+    Duration total = settings.duration().plus(settings.drainTimeout());
+    while (!stopRequested && elapsed(publishStart).compareTo(settings.duration()) < 0) {
+      console.frame("running", elapsed(publishStart), settings.duration(), stacks, watches, lag);
+      Thread.sleep(1_000);
+    }
+    for (RegionStack stack : stacks.values()) {
+      stack.simulator.stop();
+    }
+    // Devices are quiet: let windows close and every tier catch up, then reconcile.
+    long drainStart = System.nanoTime();
+    Reconciliation result = Reconciliation.of(stacks, watches);
+    while (!result.balances() && elapsed(drainStart).compareTo(settings.drainTimeout()) < 0) {
+      console.frame("draining", elapsed(publishStart), total, stacks, watches, lag);
+      Thread.sleep(1_000);
+      result = Reconciliation.of(stacks, watches);
+    }
+    console.frame("done", elapsed(publishStart), total, stacks, watches, lag);
+    result.print(out);
+    return result.balances();
+  }
+
+  private JobClient startGlobalJob(Path work) throws Exception {
+    GlobalConfig config = new GlobalConfig();
+    config.jobName = "fieldline-demo-global";
+    for (RegionStack stack : stacks.values()) {
+      config.regions.add(Region.of(stack.region, stack.kafka.bootstrapServers()));
+    }
+    config.checkpoints.interval = settings.checkpointInterval();
+    config.checkpoints.minPause = Duration.ofMillis(200);
+    config.checkpoints.directory = work.resolve("checkpoints").toUri().toString();
+    config.watermarks.outOfOrderness = Duration.ofSeconds(5);
+    config.watermarks.idleness = Duration.ofSeconds(5);
+    config.rollups.windowSize = Duration.parse("PT" + settings.regionalWindow().toUpperCase());
+    config.features.horizonWindows = 6;
+    config.features.minCount = 30;
+    config.features.tolerance = 0.05;
+    config.features.maxInterval = Duration.ofSeconds(30);
+    config.features.expireAfter = Duration.ofMinutes(10);
+    config.runtime.parallelism = 1;
+    config.runtime.restartDelay = Duration.ofSeconds(1);
+    var problems = config.problems();
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("demo's global job config: " + problems);
+    }
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(GlobalJob.configuration(config));
+    GlobalJob.build(env, config);
+    JobClient job = env.executeAsync(config.jobName);
+    log.info("global job {} submitted", job.getJobID());
+    return job;
+  }
+
+  Map<String, RegionStack> stacks() {
+    return stacks;
+  }
+
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  private static Duration elapsed(long since) {
+    return Duration.ofNanos(System.nanoTime() - since);
+  }
+
+  @Override
+  public void close() {
+    if (globalJob != null) {
+      try {
+        globalJob.cancel().get();
+      } catch (Exception e) {
+        log.warn("cannot cancel the global job: {}", e.getMessage());
+      }
+    }
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      try {
+        toClose.get(i).close();
+      } catch (Exception e) {
+        log.warn("while stopping: {}", e.getMessage());
+      }
+    }
+  }
+
+  static String resource(String name) throws IOException {
+    try (InputStream in = Demo.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.fieldline.demo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./fieldline demo}: the whole pipeline in one JVM, a live console, a reconciliation. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs Fieldline end to end in this JVM on loopback: per region an MQTT broker, a Kafka"
+            + " cluster, an edge agent, a regional aggregator and a device fleet; the global Flink"
+            + " job across regions. Prints a live console, then the reconciliation; exits 0 only"
+            + " if every row balances.")
+public final class DemoApp implements Callable<Integer> {
+  @Option(
+      names = "--duration",
+      description = "How long the devices publish, e.g. 60s, 3m (default: ${DEFAULT-VALUE}).")
+  String duration = "60s";
+
+  @Option(names = "--devices", description = "Devices per region (default: ${DEFAULT-VALUE}).")
+  int devices = 60;
+
+  @Option(
+      names = "--rate",
+      description = "Messages per second per region (default: ${DEFAULT-VALUE}).")
+  double rate = 300;
+
+  @Option(
+      names = "--regions",
+      split = ",",
+      description = "Region names (default: eu-west,us-east).")
+  List<String> regions = List.of("eu-west", "us-east");
+
+  @Option(
+      names = "--anomaly-rate",
+      description = "Share of messages with an anomaly (default: ${DEFAULT-VALUE}).")
+  double anomalyRate = 0.02;
+
+  @Option(
+      names = "--malformed-rate",
+      description = "Share of malformed messages (default: ${DEFAULT-VALUE}).")
+  double malformedRate = 0.01;
+
+  @Option(
+      names = "--plain",
+      description = "Append frames instead of redrawing (also when output is not a terminal).")
+  boolean plain;
+
+  public static void main(String[] args) {
+    // Before any logger exists: the demo's log configuration writes to a file, not the terminal.
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "log4j2-demo.xml");
+    }
+    System.exit(new CommandLine(new DemoApp()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Duration publishFor;
+    try {
+      publishFor = Duration.parse("PT" + duration.strip().toUpperCase());
+      if (devices < 1 || !(rate > 0) || regions.isEmpty()) {
+        throw new IllegalArgumentException("devices, rate and regions must be positive");
+      }
+    } catch (RuntimeException e) {
+      System.err.println("invalid option: " + e.getMessage() + " (durations like 45s, 3m)");
+      return 2;
+    }
+    DemoSettings settings =
+        new DemoSettings(
+            regions,
+            publishFor,
+            devices,
+            rate,
+            anomalyRate,
+            malformedRate,
+            "5s",
+            "10s",
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(90));
+    String logFile = System.getProperty("fieldline.log", "fieldline-demo.log");
+    boolean inPlace = !plain && System.console() != null;
+    Demo demo = new Demo(settings, new Console(System.out, inPlace, logFile));
+    CountDownLatch finished = new CountDownLatch(1);
+    // Ctrl-C: stop the devices, let the pipeline drain and reconcile, then let the JVM exit.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  demo.requestStop();
+                  try {
+                    finished.await(
+                        settings.drainTimeout().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "demo-stop"));
+    try {
+      return demo.run(System.out) ? 0 : 1;
+    } finally {
+      demo.close();
+      finished.countDown();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.fieldline.demo;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the demo runs.
+ *
+ * @param regions region names, one stack each
+ * @param duration how long devices publish
+ * @param devicesPerRegion devices in each region's fleet
+ * @param ratePerRegion messages per second of each fleet
+ * @param anomalyRate share of messages with an injected anomaly
+ * @param malformedRate share of spoiled messages
+ * @param edgeWindow the edge agents' summary window
+ * @param regionalWindow the aggregators' and the global job's window
+ * @param checkpointInterval the global job's checkpoint interval
+ * @param drainTimeout how long to wait, after the devices stop, for every tier to balance
+ */
+record DemoSettings(
+    List<String> regions,
+    Duration duration,
+    int devicesPerRegion,
+    double ratePerRegion,
+    double anomalyRate,
+    double malformedRate,
+    String edgeWindow,
+    String regionalWindow,
+    Duration checkpointInterval,
+    Duration drainTimeout) {}

@@ -1,0 +1,197 @@
+package dev.fieldline.demo;
+
+import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.codec.AvroCodec;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.schema.v1.FeatureUpdate;
+import dev.fieldline.schema.v1.RegionalAggregate;
+import dev.fieldline.schema.v1.Scope;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one region's topics the way any client would (read_committed, from the beginning) and keeps
+ * what the console and the reconciliation need: summaries and the readings they count, decisions
+ * and their latency, regional and exported aggregates, global copies by origin with their
+ * replication lag, and the latest feature versions. Keys are deduplicated by their natural key, so
+ * a record written twice would show as a mismatch, not be hidden.
+ */
+final class PipelineWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PipelineWatch.class);
+  private static final AvroCodec<EdgeSummary> SUMMARIES = AvroCodec.of(EdgeSummary.class);
+  private static final AvroCodec<DecisionEvent> DECISIONS = AvroCodec.of(DecisionEvent.class);
+  private static final AvroCodec<RegionalAggregate> AGGREGATES =
+      AvroCodec.of(RegionalAggregate.class);
+  private static final AvroCodec<FeatureUpdate> FEATURES = AvroCodec.of(FeatureUpdate.class);
+
+  final String region;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  final AtomicLong summaryRecords = new AtomicLong();
+  final AtomicLong summaryReadings = new AtomicLong();
+  final AtomicLong summaryDuplicates = new AtomicLong();
+  final AtomicLong decisions = new AtomicLong();
+  final AtomicLong zscoreDecisions = new AtomicLong();
+  final AtomicLong regionalReadings = new AtomicLong();
+  final AtomicLong regionalRecords = new AtomicLong();
+  final AtomicLong exportRecords = new AtomicLong();
+
+  /** Records in this region's global.aggregates, by the region they came from. */
+  final Map<String, AtomicLong> globalByOrigin = new ConcurrentHashMap<>();
+
+  final AtomicLong globalDuplicates = new AtomicLong();
+  final Map<String, FeatureUpdate> features = new ConcurrentHashMap<>();
+  private final Recorder decisionLatencyMicros = new Recorder(3);
+  private final Histogram decisionLatencyTotal = new Histogram(3);
+
+  private final Set<String> summaryKeys = ConcurrentHashMap.newKeySet();
+  private final Set<String> regionalKeys = ConcurrentHashMap.newKeySet();
+  private final Set<String> globalKeys = ConcurrentHashMap.newKeySet();
+
+  /** When each export record first became visible (its identity → nanoTime), for the lag. */
+  final Map<String, Long> exportSeenAt = new ConcurrentHashMap<>();
+
+  private final ReplicationLag lag;
+
+  PipelineWatch(String region, EmbeddedKafkaCluster kafka, ReplicationLag lag) {
+    this.region = region;
+    this.lag = lag;
+    Map<String, Object> config = kafka.clientConfig();
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-watch-" + UUID.randomUUID());
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(
+        List.of(
+            Topics.EDGE_SUMMARIES.name(),
+            Topics.EDGE_DECISIONS.name(),
+            Topics.REGIONAL_AGGREGATES.name(),
+            Topics.REGIONAL_EXPORT.name(),
+            Topics.GLOBAL_AGGREGATES.name(),
+            Topics.GLOBAL_FEATURES.name()));
+    thread = new Thread(this::run, "watch-" + region);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            take(record);
+          } catch (RuntimeException e) {
+            log.warn(
+                "cannot read {} record at offset {}: {}",
+                record.topic(),
+                record.offset(),
+                e.getMessage());
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void take(ConsumerRecord<String, byte[]> record) {
+    String topic = record.topic();
+    if (topic.equals(Topics.EDGE_SUMMARIES.name())) {
+      EdgeSummary s = SUMMARIES.decode(record.value(), topic);
+      String key =
+          s.getGatewayId()
+              + "/"
+              + s.getDeviceId()
+              + "/"
+              + s.getMetric()
+              + "@"
+              + s.getWindowStart().toEpochMilli();
+      if (summaryKeys.add(key)) {
+        summaryRecords.incrementAndGet();
+        summaryReadings.addAndGet(s.getStats().getCount());
+      } else {
+        summaryDuplicates.incrementAndGet();
+      }
+    } else if (topic.equals(Topics.EDGE_DECISIONS.name())) {
+      DecisionEvent d = DECISIONS.decode(record.value(), topic);
+      decisions.incrementAndGet();
+      if ("zscore".equals(d.getRuleType())) {
+        zscoreDecisions.incrementAndGet();
+      }
+      decisionLatencyMicros.recordValue(Math.max(1, d.getDecisionLatencyNanos() / 1_000));
+    } else if (topic.equals(Topics.REGIONAL_AGGREGATES.name())) {
+      RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
+      if (a.getScope() == Scope.DEVICE_TYPE && regionalKeys.add(identity(a))) {
+        regionalRecords.incrementAndGet();
+        regionalReadings.addAndGet(a.getStats().getCount());
+      }
+    } else if (topic.equals(Topics.REGIONAL_EXPORT.name())) {
+      RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
+      if (exportSeenAt.putIfAbsent(identity(a), System.nanoTime()) == null) {
+        exportRecords.incrementAndGet();
+      }
+    } else if (topic.equals(Topics.GLOBAL_AGGREGATES.name())) {
+      RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
+      String id = identity(a);
+      if (globalKeys.add(id)) {
+        globalByOrigin
+            .computeIfAbsent(a.getOriginRegion(), o -> new AtomicLong())
+            .incrementAndGet();
+        if (!a.getOriginRegion().equals(region)) {
+          lag.copied(a.getOriginRegion(), id);
+        }
+      } else {
+        globalDuplicates.incrementAndGet();
+      }
+    } else if (topic.equals(Topics.GLOBAL_FEATURES.name())) {
+      FeatureUpdate f = FEATURES.decode(record.value(), topic);
+      features.merge(
+          record.key(), f, (old, now) -> now.getVersion() > old.getVersion() ? now : old);
+    }
+  }
+
+  static String identity(RegionalAggregate a) {
+    return a.getOriginRegion()
+        + "/"
+        + a.getScope()
+        + "/"
+        + a.getKey()
+        + "@"
+        + a.getWindowStart().toEpochMilli();
+  }
+
+  /** Decision latencies since the last call, added to the run's total; returns the total. */
+  synchronized Histogram decisionLatency() {
+    decisionLatencyTotal.add(decisionLatencyMicros.getIntervalHistogram());
+    return decisionLatencyTotal;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    consumer.wakeup();
+    thread.join(10_000);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.fieldline.demo;
+
+import dev.fieldline.edge.app.EdgeAgent;
+import dev.fieldline.edge.app.EdgeAgentApp;
+import dev.fieldline.edge.config.EdgeConfig;
+import dev.fieldline.edge.config.RulesFile;
+import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
+import dev.fieldline.regional.app.RegionalAggregator;
+import dev.fieldline.regional.app.RegionalAggregatorApp;
+import dev.fieldline.regional.config.AggregatorConfig;
+import dev.fieldline.schema.TopicSetup;
+import dev.fieldline.simulator.DeviceType;
+import dev.fieldline.simulator.Simulator;
+import dev.fieldline.simulator.SimulatorSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One region of the demo, all on loopback: its MQTT broker, its KRaft Kafka cluster with every
+ * topic, one edge agent (gateway) and one regional aggregator, and a device fleet.
+ */
+final class RegionStack implements AutoCloseable {
+  final String region;
+  final EmbeddedMqttBroker mqtt;
+  final EmbeddedKafkaCluster kafka;
+  final EdgeAgent edge;
+  final RegionalAggregator aggregator;
+  final Simulator simulator;
+
+  private RegionStack(
+      String region,
+      EmbeddedMqttBroker mqtt,
+      EmbeddedKafkaCluster kafka,
+      EdgeAgent edge,
+      RegionalAggregator aggregator,
+      Simulator simulator) {
+    this.region = region;
+    this.mqtt = mqtt;
+    this.kafka = kafka;
+    this.edge = edge;
+    this.aggregator = aggregator;
+    this.simulator = simulator;
+  }
+
+  /** Starts the region's brokers and services; the fleet is created, not started. */
+  static RegionStack start(String region, DemoSettings settings, Path workDir, Path rules)
+      throws Exception {
+    Path dir = Files.createDirectories(workDir.resolve(region));
+    EmbeddedMqttBroker mqtt = null;
+    EmbeddedKafkaCluster kafka = null;
+    EdgeAgent edge = null;
+    RegionalAggregator aggregator = null;
+    try {
+      mqtt = EmbeddedMqttBroker.builder().dataDirectory(dir.resolve("mqtt")).start();
+      kafka = EmbeddedKafkaCluster.start(region);
+      TopicSetup.createMissing(kafka.clientConfig(), 3, (short) 1);
+
+      EdgeConfig edgeConfig =
+          EdgeAgentApp.loader()
+              .load(
+                  null,
+                  Map.of(),
+                  List.of(
+                      "gateway-id=gw-" + region,
+                      "region=" + region,
+                      "data-dir=" + dir.resolve("edge"),
+                      "rules-file=" + rules,
+                      "mqtt.server-uri=" + mqtt.serverUri(),
+                      "uplink.bootstrap-servers=" + kafka.bootstrapServers(),
+                      "windows.size=" + settings.edgeWindow(),
+                      "windows.grace=500ms",
+                      "windows.idle=2s",
+                      "http.host=127.0.0.1",
+                      "http.port=0"));
+      edge = new EdgeAgent(edgeConfig, RulesFile.load(rules)).start();
+
+      AggregatorConfig aggregatorConfig =
+          RegionalAggregatorApp.loader()
+              .load(
+                  null,
+                  Map.of(),
+                  List.of(
+                      "region=" + region,
+                      "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                      "kafka.create-topics=false",
+                      "streams.state-dir=" + dir.resolve("streams"),
+                      "streams.commit-interval=500ms",
+                      "windows.size=" + settings.regionalWindow(),
+                      "windows.grace=3s",
+                      "windows.idle-close=3s",
+                      "http.host=127.0.0.1",
+                      "http.port=0"));
+      aggregator = new RegionalAggregator(aggregatorConfig).start();
+
+      Simulator simulator =
+          new Simulator(
+              new SimulatorSettings(
+                  mqtt.serverUri(),
+                  "simulator-" + region,
+                  settings.devicesPerRegion(),
+                  Math.max(1, settings.devicesPerRegion() / 5),
+                  region + "-site-",
+                  region + "-dev-",
+                  List.of(DeviceType.values()),
+                  settings.ratePerRegion(),
+                  settings.anomalyRate(),
+                  settings.malformedRate(),
+                  SimulatorSettings.DEFAULT_TOPIC,
+                  1000,
+                  region.hashCode()));
+      return new RegionStack(region, mqtt, kafka, edge, aggregator, simulator);
+    } catch (Exception | Error e) {
+      closeAll(aggregator, edge, kafka, mqtt);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAll(simulator, aggregator, edge, kafka, mqtt);
+  }
+
+  private static void closeAll(AutoCloseable... parts) {
+    for (AutoCloseable part : parts) {
+      if (part != null) {
+        try {
+          part.close();
+        } catch (Exception e) {
+          // Shutting down: keep closing the rest.
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.fieldline.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fieldline.edge.core.RejectReason;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The demo, shortened, as the test suite runs it: two regions end to end, every reconciliation row
+ * balanced, every kind of bad input rejected, and the global job's features applied by both edges.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DemoIT {
+  @Test
+  void shouldBalanceEveryRowAndCloseTheLoop() throws Exception {
+    DemoSettings settings =
+        new DemoSettings(
+            List.of("eu-west", "us-east"),
+            Duration.ofSeconds(20),
+            24,
+            200,
+            0.02,
+            0.02,
+            "5s",
+            "10s",
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(90));
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    boolean balanced;
+    try (Demo demo = new Demo(settings, new Console(out, false, "test log"))) {
+      balanced = demo.run(out);
+      String printed = buffer.toString(StandardCharsets.UTF_8);
+
+      assertThat(balanced).as(printed).isTrue();
+      assertThat(printed).contains("every row balances").doesNotContain("MISMATCH");
+      for (RegionStack stack : demo.stacks().values()) {
+        assertThat(stack.simulator.ledger().readings()).isGreaterThan(3_000);
+        for (RejectReason reason :
+            List.of(RejectReason.MALFORMED, RejectReason.NOT_FINITE, RejectReason.UNKNOWN_SCHEMA)) {
+          assertThat(stack.edge.counters().rejected(reason))
+              .as("%s in %s", reason, stack.region)
+              .isPositive();
+        }
+        assertThat(stack.edge.features().all())
+            .as("feature updates from the global job reached the edge in %s", stack.region)
+            .containsKeys("chiller/temperature", "pump/vibration");
+      }
+    }
+  }
+}
