@@ -87,6 +87,17 @@ final class Demo implements AutoCloseable {
       result = Reconciliation.of(stacks, watches);
     }
     console.frame("done", elapsed(publishStart), total, stacks, watches, lag);
+    long firstDecision =
+        watches.values().stream()
+            .mapToLong(w -> w.firstDecisionAt)
+            .filter(t -> t > 0)
+            .min()
+            .orElse(0);
+    if (firstDecision > 0) {
+      out.printf(
+          "%nfirst local decision visible in Kafka %.1f s after start-up began%n",
+          (firstDecision - started) / 1e9);
+    }
     result.print(out);
     return result.balances();
   }

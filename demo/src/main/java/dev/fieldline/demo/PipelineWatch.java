@@ -50,6 +50,10 @@ final class PipelineWatch implements AutoCloseable {
   final AtomicLong summaryReadings = new AtomicLong();
   final AtomicLong summaryDuplicates = new AtomicLong();
   final AtomicLong decisions = new AtomicLong();
+
+  /** nanoTime when the first decision became visible in Kafka; 0 until then. */
+  volatile long firstDecisionAt;
+
   final AtomicLong zscoreDecisions = new AtomicLong();
   final AtomicLong regionalReadings = new AtomicLong();
   final AtomicLong regionalRecords = new AtomicLong();
@@ -136,7 +140,9 @@ final class PipelineWatch implements AutoCloseable {
       }
     } else if (topic.equals(Topics.EDGE_DECISIONS.name())) {
       DecisionEvent d = DECISIONS.decode(record.value(), topic);
-      decisions.incrementAndGet();
+      if (decisions.incrementAndGet() == 1) {
+        firstDecisionAt = System.nanoTime();
+      }
       if ("zscore".equals(d.getRuleType())) {
         zscoreDecisions.incrementAndGet();
       }
