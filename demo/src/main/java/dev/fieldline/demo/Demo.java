@@ -35,6 +35,7 @@ final class Demo implements AutoCloseable {
   private final ReplicationLag lag = new ReplicationLag(watches);
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private JobClient globalJob;
+  private Path work;
   private volatile boolean stopRequested;
 
   Demo(DemoSettings settings, Console console) {
@@ -45,7 +46,7 @@ final class Demo implements AutoCloseable {
   /** Runs the demo; true when every reconciliation row balances. */
   boolean run(PrintStream out) throws Exception {
     long started = System.nanoTime();
-    Path work = Files.createTempDirectory("fieldline-demo-");
+    work = Files.createTempDirectory("fieldline-demo-");
     Path rules = work.resolve("rules.yaml");
     try (InputStream in = Demo.class.getResourceAsStream("/demo-rules.yaml")) {
       Files.copy(in, rules);
@@ -160,6 +161,19 @@ final class Demo implements AutoCloseable {
       } catch (Exception e) {
         log.warn("while stopping: {}", e.getMessage());
       }
+    }
+    deleteWorkDirectory();
+  }
+
+  /** Journals, state stores and checkpoints of this run: nothing in them outlives the demo. */
+  private void deleteWorkDirectory() {
+    if (work == null) {
+      return;
+    }
+    try (var paths = Files.walk(work)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.warn("cannot delete {}: {}", work, e.getMessage());
     }
   }
 

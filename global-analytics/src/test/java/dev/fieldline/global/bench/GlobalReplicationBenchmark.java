@@ -200,6 +200,7 @@ public final class GlobalReplicationBenchmark {
   private static void preload(EmbeddedKafkaCluster a, int records) {
     long base =
         Instant.now().minus(50, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
+    SendFailures failures = new SendFailures();
     try (var producer = producer(a)) {
       for (int i = 0; i < records; i++) {
         long windowStart = base + (long) i * 40 / records * 60_000;
@@ -210,9 +211,11 @@ public final class GlobalReplicationBenchmark {
                 null,
                 windowStart,
                 "backlog-" + i,
-                CODEC.encode(aggregate)));
+                CODEC.encode(aggregate)),
+            failures);
       }
     }
+    failures.check("preloaded records");
   }
 
   static RegionalAggregate aggregate(String region, long windowStart, int i) {

@@ -26,6 +26,7 @@ final class LagRun {
     int total = rate * seconds;
     long[] sentAt = new long[total];
     long windowStart = Instant.now().truncatedTo(ChronoUnit.MINUTES).toEpochMilli();
+    SendFailures failures = new SendFailures();
     try (var producer = GlobalReplicationBenchmark.producer(a)) {
       long start = System.nanoTime();
       for (int i = 0; i < total; i++) {
@@ -38,9 +39,11 @@ final class LagRun {
         sentAt[i] = System.nanoTime();
         producer.send(
             new ProducerRecord<>(
-                Topics.REGIONAL_EXPORT.name(), null, windowStart, prefix + i, value));
+                Topics.REGIONAL_EXPORT.name(), null, windowStart, prefix + i, value),
+            failures);
       }
     }
+    failures.check("lag-run records");
     Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     for (int i = 0; i < total; i++) {
