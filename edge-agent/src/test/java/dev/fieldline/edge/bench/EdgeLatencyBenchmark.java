@@ -69,20 +69,7 @@ public final class EdgeLatencyBenchmark {
             new MqttClient(broker.serverUri(), "bench-responses", new MemoryPersistence());
         MqttConnectionOptions options = options();
         responses.connect(options);
-        responses.setCallback(
-            new CallbackAdapter(
-                (topic, payload) -> {
-                  String text = new String(payload, StandardCharsets.UTF_8);
-                  if (topic.equals(EchoClient.OUT)) {
-                    int bar = text.indexOf('|');
-                    echoRun.responded(
-                        text.substring(0, bar), Long.parseLong(text.substring(bar + 1)));
-                  } else {
-                    agentRun.responded(
-                        EchoClient.between(text, "\"deviceId\":\"", "\""),
-                        Long.parseLong(EchoClient.between(text, "\"readingSeq\":", ",")));
-                  }
-                }));
+        responses.setCallback(responder(agentRun, echoRun));
         responses.subscribe(
             new String[] {"sites/+/devices/+/commands", EchoClient.OUT}, new int[] {1, 1});
         long[] agentSeqs = new long[DEVICES];
@@ -145,10 +132,13 @@ public final class EdgeLatencyBenchmark {
         publisher.close();
         responses.disconnect();
         responses.close();
+        agent.destroy();
+        agent.waitFor();
+        compareOnMosquitto(work, kafka.bootstrapServers(), rate, seconds);
         System.out.printf(
             "rate=%d decision_p50_us=%d decision_p99_us=%d decision_p999_us=%d echo_p99_us=%d"
                 + " ratio_p99=%.2f max_rate=%d echo_max_rate=%d core_per_s=%.0f core_p999_ns=%d"
-                + " rss_mb=%d heap_mb=%d%n",
+                + " rss_mb=%d heap_mb=%d mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
@@ -160,12 +150,127 @@ public final class EdgeLatencyBenchmark {
             core.perSecond(),
             core.latency().getValueAtPercentile(99.9),
             rssMb,
-            heapMb);
+            heapMb,
+            mosquittoDecisionP99 < 0 ? -1 : mosquittoDecisionP99 / 1_000,
+            mosquittoEchoP99 < 0 ? -1 : mosquittoEchoP99 / 1_000);
       } finally {
         agent.destroy();
         agent.waitFor();
       }
     }
+  }
+
+  /**
+   * The same comparison (agent against echo floor at one rate) through Debian's Mosquitto, where
+   * installed: unlike HiveMQ CE, whose 50-message in-flight window per client no setting raises,
+   * Mosquitto takes {@code max_inflight_messages}, which is what an agent that acknowledges only
+   * after its journal commit needs.
+   */
+  static void compareOnMosquitto(Path work, String bootstrap, int rate, double seconds)
+      throws Exception {
+    Path mosquitto = Path.of("/usr/sbin/mosquitto");
+    if (!Files.isExecutable(mosquitto)) {
+      System.out.println("mosquitto: not installed, skipped");
+      return;
+    }
+    int port = FreePorts.pick();
+    Path home = Files.createDirectories(work.resolve("mosquitto"));
+    home.toFile().setWritable(true, false);
+    Path config =
+        Files.writeString(
+            home.resolve("mosquitto.conf"),
+            String.join(
+                "\n",
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "set_tcp_nodelay true",
+                "max_inflight_messages 1000",
+                "max_queued_messages 1000000",
+                "persistence false",
+                ""));
+    Process broker =
+        new ProcessBuilder(mosquitto.toString(), "-c", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("mosquitto.log").toFile())
+            .start();
+    String uri = "tcp://127.0.0.1:" + port;
+    int httpPort = FreePorts.pick();
+    Process agent = null;
+    try {
+      awaitPort(port);
+      agent =
+          startAgent(
+              Files.createDirectories(work.resolve("on-mosquitto")), uri, bootstrap, httpPort);
+      try (EchoClient echo = new EchoClient(uri)) {
+        awaitReady(httpPort);
+        LoadRun agentRun = new LoadRun();
+        LoadRun echoRun = new LoadRun();
+        MqttAsyncClient publisher = connectAsync(uri, "bench-publisher-m");
+        MqttClient responses = new MqttClient(uri, "bench-responses-m", new MemoryPersistence());
+        responses.connect(options());
+        responses.setCallback(responder(agentRun, echoRun));
+        responses.subscribe(
+            new String[] {"sites/+/devices/+/commands", EchoClient.OUT}, new int[] {1, 1});
+        long[] agentSeqs = new long[DEVICES];
+        long[] echoSeqs = new long[DEVICES];
+        java.util.function.IntFunction<String> agentTopic =
+            d -> "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
+        agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, Math.min(rate, 2_000), 3);
+        echoRun.run(publisher, d -> EchoClient.IN, DEVICES, echoSeqs, Math.min(rate, 2_000), 3);
+        LoadRun.Outcome decision =
+            agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, rate, seconds);
+        LoadRun.Outcome floor =
+            echoRun.run(publisher, d -> EchoClient.IN, DEVICES, echoSeqs, rate, seconds);
+        report("mosquitto agent", rate, decision);
+        report("mosquitto echo", rate, floor);
+        mosquittoDecisionP99 = decision.p(99);
+        mosquittoEchoP99 = floor.p(99);
+        publisher.disconnect().waitForCompletion(5_000);
+        publisher.close();
+        responses.disconnect();
+        responses.close();
+      }
+    } finally {
+      if (agent != null) {
+        agent.destroy();
+        agent.waitFor();
+      }
+      broker.destroy();
+      if (!broker.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        broker.destroyForcibly();
+      }
+    }
+  }
+
+  private static long mosquittoDecisionP99 = -1;
+  private static long mosquittoEchoP99 = -1;
+
+  private static void awaitPort(int port) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (java.io.IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("mosquitto did not open port " + port);
+  }
+
+  /** Routes each response to the run it answers: the echo topic, or an agent command. */
+  private static CallbackAdapter responder(LoadRun agentRun, LoadRun echoRun) {
+    return new CallbackAdapter(
+        (topic, payload) -> {
+          String text = new String(payload, StandardCharsets.UTF_8);
+          if (topic.equals(EchoClient.OUT)) {
+            int bar = text.indexOf('|');
+            echoRun.responded(text.substring(0, bar), Long.parseLong(text.substring(bar + 1)));
+          } else {
+            agentRun.responded(
+                EchoClient.between(text, "\"deviceId\":\"", "\""),
+                Long.parseLong(EchoClient.between(text, "\"readingSeq\":", ",")));
+          }
+        });
   }
 
   private static int previous(int step) {
@@ -200,13 +305,13 @@ public final class EdgeLatencyBenchmark {
                 + " action: throttle}\n");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        List.of(
-            "-Xmx64m",
-            "-Xms64m",
-            "-XX:+UseSerialGC",
-            "-cp",
-            System.getProperty("java.class.path")));
+    command.addAll(List.of("-Xmx64m", "-Xms64m", "-XX:+UseSerialGC"));
+    // Extra options for the agent's JVM, e.g. a flight recording: BENCH_AGENT_JAVA_OPTS.
+    String extra = System.getenv("BENCH_AGENT_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.strip().split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.add(EdgeAgentApp.class.getName());
     command.add("run");
     for (String setting :
