@@ -36,6 +36,14 @@ public final class Journal implements AutoCloseable {
 
   private final Connection db;
 
+  // Prepared once per connection: preparing them for every batch was a large share of the
+  // journal's garbage, and garbage is GC pauses on the gateway's small heap.
+  private PreparedStatement insertReading;
+  private PreparedStatement insertOutbox;
+  private PreparedStatement forgetWindow;
+  private PreparedStatement selectOldest;
+  private PreparedStatement deleteOutbox;
+
   public Journal(Path file, Durability durability) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -70,18 +78,24 @@ public final class Journal implements AutoCloseable {
 
   /** Writes one batch of changes in a single transaction. */
   public void write(List<JournalOp> ops) throws SQLException {
+    if (insertReading == null) {
+      insertReading =
+          db.prepareStatement(
+              "INSERT OR IGNORE INTO readings (device_id, metric, seq, window_start,"
+                  + " event_time, value, site_id, device_type) VALUES (?,?,?,?,?,?,?,?)");
+      insertOutbox =
+          db.prepareStatement(
+              "INSERT OR IGNORE INTO outbox (kind, natural_key, topic, record_key, payload)"
+                  + " VALUES (?,?,?,?,?)");
+      forgetWindow =
+          db.prepareStatement(
+              "DELETE FROM readings WHERE device_id=? AND metric=? AND window_start=?");
+    }
+    PreparedStatement reading = insertReading;
+    PreparedStatement outbox = insertOutbox;
+    PreparedStatement forget = forgetWindow;
     db.setAutoCommit(false);
-    try (PreparedStatement reading =
-            db.prepareStatement(
-                "INSERT OR IGNORE INTO readings (device_id, metric, seq, window_start,"
-                    + " event_time, value, site_id, device_type) VALUES (?,?,?,?,?,?,?,?)");
-        PreparedStatement outbox =
-            db.prepareStatement(
-                "INSERT OR IGNORE INTO outbox (kind, natural_key, topic, record_key, payload)"
-                    + " VALUES (?,?,?,?,?)");
-        PreparedStatement forget =
-            db.prepareStatement(
-                "DELETE FROM readings WHERE device_id=? AND metric=? AND window_start=?")) {
+    try {
       for (JournalOp op : ops) {
         if (op instanceof JournalOp.Reading r) {
           AcceptedReading a = r.reading();
@@ -119,6 +133,7 @@ public final class Journal implements AutoCloseable {
       reading.executeBatch();
       db.commit();
     } catch (SQLException e) {
+      reading.clearBatch();
       db.rollback();
       throw e;
     } finally {
@@ -128,17 +143,18 @@ public final class Journal implements AutoCloseable {
 
   /** The oldest outbox entries, at most {@code max}, in journal order. */
   public List<OutboxEntry> oldest(int max) throws SQLException {
-    List<OutboxEntry> entries = new ArrayList<>(max);
-    try (PreparedStatement select =
-        db.prepareStatement(
-            "SELECT id, topic, record_key, payload FROM outbox ORDER BY id LIMIT ?")) {
-      select.setInt(1, max);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          entries.add(
-              new OutboxEntry(
-                  rows.getLong(1), rows.getString(2), rows.getString(3), rows.getBytes(4)));
-        }
+    List<OutboxEntry> entries = new ArrayList<>();
+    if (selectOldest == null) {
+      selectOldest =
+          db.prepareStatement(
+              "SELECT id, topic, record_key, payload FROM outbox ORDER BY id LIMIT ?");
+    }
+    selectOldest.setInt(1, max);
+    try (ResultSet rows = selectOldest.executeQuery()) {
+      while (rows.next()) {
+        entries.add(
+            new OutboxEntry(
+                rows.getLong(1), rows.getString(2), rows.getString(3), rows.getBytes(4)));
       }
     }
     return entries;
@@ -146,15 +162,19 @@ public final class Journal implements AutoCloseable {
 
   /** Removes entries that Kafka acknowledged. */
   public void delete(List<OutboxEntry> entries) throws SQLException {
+    if (deleteOutbox == null) {
+      deleteOutbox = db.prepareStatement("DELETE FROM outbox WHERE id=?");
+    }
     db.setAutoCommit(false);
-    try (PreparedStatement delete = db.prepareStatement("DELETE FROM outbox WHERE id=?")) {
+    try {
       for (OutboxEntry entry : entries) {
-        delete.setLong(1, entry.id());
-        delete.addBatch();
+        deleteOutbox.setLong(1, entry.id());
+        deleteOutbox.addBatch();
       }
-      delete.executeBatch();
+      deleteOutbox.executeBatch();
       db.commit();
     } catch (SQLException e) {
+      deleteOutbox.clearBatch();
       db.rollback();
       throw e;
     } finally {
@@ -244,7 +264,7 @@ public final class Journal implements AutoCloseable {
   @Override
   public void close() {
     try {
-      db.close();
+      db.close(); // closes its statements too
     } catch (SQLException e) {
       // closing: nothing left to do
     }
