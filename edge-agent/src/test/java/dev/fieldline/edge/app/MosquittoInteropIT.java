@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.fieldline.edge.core.RejectReason;
 import dev.fieldline.infra.FreePorts;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +30,13 @@ class MosquittoInteropIT {
   @Test
   void shouldCommandMosquittoDevicesAndCountTheirBadPayloads() throws Exception {
     Assumptions.assumeTrue(
-        Files.isExecutable(Path.of("/usr/sbin/mosquitto"))
-            && Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")),
+        MosquittoBroker.installed() && Files.isExecutable(Path.of("/usr/bin/mosquitto_pub")),
         "Debian's mosquitto and mosquitto-clients are not installed");
     int port = FreePorts.pick();
-    Process mosquitto = startMosquitto(port);
-    try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start("interop")) {
+    try (MosquittoBroker mosquitto = MosquittoBroker.start(dir, port);
+        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start("interop")) {
       EdgeFixture.createTopics(kafka);
-      String uri = "tcp://127.0.0.1:" + port;
+      String uri = mosquitto.serverUri();
       try (EdgeAgent agent =
           EdgeFixture.agent(
               EdgeFixture.settings(dir.resolve("edge"), uri, kafka.bootstrapServers()))) {
@@ -85,47 +83,6 @@ class MosquittoInteropIT {
         assertThat(agent.counters().rejected(RejectReason.MALFORMED)).isEqualTo(1);
         assertThat(agent.counters().rejected(RejectReason.DEVICE_MISMATCH)).isEqualTo(1);
       }
-    } finally {
-      mosquitto.destroy();
-      mosquitto.waitFor(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private Process startMosquitto(int port) throws IOException, InterruptedException {
-    Path home = Files.createDirectories(dir.resolve("mosquitto"));
-    home.toFile().setWritable(true, false);
-    Path config =
-        Files.writeString(
-            home.resolve("mosquitto.conf"),
-            String.join(
-                "\n",
-                "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
-                "set_tcp_nodelay true",
-                "max_inflight_messages 1000",
-                "max_queued_messages 100000",
-                "persistence false",
-                "log_dest stdout",
-                ""));
-    Process process =
-        new ProcessBuilder("/usr/sbin/mosquitto", "-c", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(home.resolve("mosquitto.log").toFile())
-            .start();
-    try {
-      await().atMost(Duration.ofSeconds(10)).until(() -> accepts(port));
-    } catch (RuntimeException e) {
-      process.destroyForcibly(); // never leave a broker behind
-      throw e;
-    }
-    return process;
-  }
-
-  private static boolean accepts(int port) {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.fieldline.edge.bench;
 
 import dev.fieldline.edge.app.CallbackAdapter;
 import dev.fieldline.edge.app.EdgeAgentApp;
+import dev.fieldline.edge.app.MosquittoBroker;
 import dev.fieldline.edge.io.NoDelaySocketFactory;
 import dev.fieldline.infra.FreePorts;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
@@ -168,36 +169,15 @@ public final class EdgeLatencyBenchmark {
    */
   static void compareOnMosquitto(Path work, String bootstrap, int rate, double seconds)
       throws Exception {
-    Path mosquitto = Path.of("/usr/sbin/mosquitto");
-    if (!Files.isExecutable(mosquitto)) {
+    if (!MosquittoBroker.installed()) {
       System.out.println("mosquitto: not installed, skipped");
       return;
     }
-    int port = FreePorts.pick();
-    Path home = Files.createDirectories(work.resolve("mosquitto"));
-    home.toFile().setWritable(true, false);
-    Path config =
-        Files.writeString(
-            home.resolve("mosquitto.conf"),
-            String.join(
-                "\n",
-                "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
-                "set_tcp_nodelay true",
-                "max_inflight_messages 1000",
-                "max_queued_messages 1000000",
-                "persistence false",
-                ""));
-    Process broker =
-        new ProcessBuilder(mosquitto.toString(), "-c", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(home.resolve("mosquitto.log").toFile())
-            .start();
-    String uri = "tcp://127.0.0.1:" + port;
+    MosquittoBroker broker = MosquittoBroker.start(work, FreePorts.pick());
+    String uri = broker.serverUri();
     int httpPort = FreePorts.pick();
     Process agent = null;
     try {
-      awaitPort(port);
       agent =
           startAgent(
               Files.createDirectories(work.resolve("on-mosquitto")), uri, bootstrap, httpPort);
@@ -235,27 +215,12 @@ public final class EdgeLatencyBenchmark {
         agent.destroy();
         agent.waitFor();
       }
-      broker.destroy();
-      if (!broker.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        broker.destroyForcibly();
-      }
+      broker.close();
     }
   }
 
   private static long mosquittoDecisionP99 = -1;
   private static long mosquittoEchoP99 = -1;
-
-  private static void awaitPort(int port) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline) {
-      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-        return;
-      } catch (java.io.IOException e) {
-        Thread.sleep(50);
-      }
-    }
-    throw new IllegalStateException("mosquitto did not open port " + port);
-  }
 
   /** Routes each response to the run it answers: the echo topic, or an agent command. */
   private static CallbackAdapter responder(LoadRun agentRun, LoadRun echoRun) {

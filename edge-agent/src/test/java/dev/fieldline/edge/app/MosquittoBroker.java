@@ -1,0 +1,86 @@
+package dev.fieldline.edge.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's Mosquitto as a separate process on loopback, for the interoperability test and the
+ * latency benchmark: TCP_NODELAY, a large in-flight window and queue, no persistence. Stopped by
+ * its own PID only.
+ */
+public final class MosquittoBroker implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+
+  private final Process process;
+  private final int port;
+
+  private MosquittoBroker(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static boolean installed() {
+    return Files.isExecutable(BINARY);
+  }
+
+  /** Starts a broker on 127.0.0.1:{@code port}, its config and log in {@code dir}. */
+  public static MosquittoBroker start(Path dir, int port) throws IOException, InterruptedException {
+    Path home = Files.createDirectories(dir.resolve("mosquitto"));
+    home.toFile().setWritable(true, false); // it drops to the mosquitto user when run as root
+    Path config =
+        Files.writeString(
+            home.resolve("mosquitto.conf"),
+            String.join(
+                "\n",
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "set_tcp_nodelay true",
+                "max_inflight_messages 1000",
+                "max_queued_messages 1000000",
+                "persistence false",
+                "log_dest stdout",
+                ""));
+    Process process =
+        new ProcessBuilder(BINARY.toString(), "-c", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("mosquitto.log").toFile())
+            .start();
+    MosquittoBroker broker = new MosquittoBroker(process, port);
+    // Wait on the socket, not the log: as root, Mosquitto may not write its log where we look.
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!broker.accepts()) {
+      if (System.currentTimeMillis() > deadline || !process.isAlive()) {
+        broker.close(); // never leave a broker behind
+        throw new IllegalStateException("mosquitto did not open port " + port);
+      }
+      Thread.sleep(50);
+    }
+    return broker;
+  }
+
+  public String serverUri() {
+    return "tcp://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  private boolean accepts() {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
