@@ -3,11 +3,11 @@ package dev.fieldline.demo;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** {@code ./fieldline demo}: the whole pipeline in one JVM, a live console, a reconciliation. */
 @Command(
@@ -88,26 +88,24 @@ public final class DemoApp implements Callable<Integer> {
     String logFile = System.getProperty("fieldline.log", "fieldline-demo.log");
     boolean inPlace = !plain && System.console() != null;
     Demo demo = new Demo(settings, new Console(System.out, inPlace, logFile));
-    CountDownLatch finished = new CountDownLatch(1);
-    // Ctrl-C: stop the devices, let the pipeline drain and reconcile, then let the JVM exit.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  demo.requestStop();
-                  try {
-                    finished.await(
-                        settings.drainTimeout().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                },
-                "demo-stop"));
+    // Ctrl-C stops the devices; the demo still drains and reconciles. A handler instead of a
+    // shutdown hook: once the JVM shuts down, the brokers' own hooks stop them mid-drain.
+    AtomicBoolean interrupted = new AtomicBoolean();
+    Signal.handle(
+        new Signal("INT"),
+        signal -> {
+          if (interrupted.compareAndSet(false, true)) {
+            System.err.println(
+                "\nstopping the devices; draining and reconciling (Ctrl-C again quits)");
+            demo.requestStop();
+          } else {
+            Runtime.getRuntime().halt(130);
+          }
+        });
     try {
       return demo.run(System.out) ? 0 : 1;
     } finally {
       demo.close();
-      finished.countDown();
     }
   }
 }
