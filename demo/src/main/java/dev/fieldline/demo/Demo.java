@@ -176,10 +176,4 @@ final class Demo implements AutoCloseable {
       log.warn("cannot delete {}: {}", work, e.getMessage());
     }
   }
-
-  static String resource(String name) throws IOException {
-    try (InputStream in = Demo.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    }
-  }
 }

@@ -1,6 +1,5 @@
 package dev.fieldline.simulator;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -54,45 +53,5 @@ public record SimulatorSettings(
       throw new IllegalArgumentException("max in-flight must be at least 1");
     }
     types = List.copyOf(types);
-  }
-
-  /** Defaults for a broker: 100 devices on 10 sites, 500 messages/s, 1% anomalies, 1% spoiled. */
-  public static SimulatorSettings defaults(String brokerUri) {
-    return new SimulatorSettings(
-        brokerUri,
-        "fieldline-simulator",
-        100,
-        10,
-        "site-",
-        "dev-",
-        List.of(DeviceType.values()),
-        500,
-        0.01,
-        0.01,
-        DEFAULT_TOPIC,
-        1000,
-        42);
-  }
-
-  public SimulatorSettings withRate(double rate) {
-    return new SimulatorSettings(
-        brokerUri,
-        clientId,
-        devices,
-        sites,
-        sitePrefix,
-        devicePrefix,
-        types,
-        rate,
-        anomalyRate,
-        malformedRate,
-        topicTemplate,
-        maxInFlight,
-        seed);
-  }
-
-  /** How long one pass over the fleet takes at the target rate. */
-  Duration period() {
-    return Duration.ofNanos((long) (devices * 1e9 / messagesPerSecond));
   }
 }
