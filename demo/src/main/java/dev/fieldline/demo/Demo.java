@@ -3,6 +3,7 @@ package dev.fieldline.demo;
 import dev.fieldline.global.config.GlobalConfig;
 import dev.fieldline.global.config.Region;
 import dev.fieldline.global.job.GlobalJob;
+import dev.fieldline.support.config.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -114,7 +115,7 @@ final class Demo implements AutoCloseable {
     config.checkpoints.directory = work.resolve("checkpoints").toUri().toString();
     config.watermarks.outOfOrderness = Duration.ofSeconds(5);
     config.watermarks.idleness = Duration.ofSeconds(5);
-    config.rollups.windowSize = Duration.parse("PT" + settings.regionalWindow().toUpperCase());
+    config.rollups.windowSize = Durations.parse(settings.regionalWindow());
     config.features.horizonWindows = 6;
     config.features.minCount = 30;
     config.features.tolerance = 0.05;

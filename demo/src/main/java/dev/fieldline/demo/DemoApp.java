@@ -1,5 +1,6 @@
 package dev.fieldline.demo;
 
+import dev.fieldline.support.config.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,7 +66,7 @@ public final class DemoApp implements Callable<Integer> {
   public Integer call() throws Exception {
     Duration publishFor;
     try {
-      publishFor = Duration.parse("PT" + duration.strip().toUpperCase());
+      publishFor = Durations.parse(duration);
       if (devices < 1 || !(rate > 0) || regions.isEmpty()) {
         throw new IllegalArgumentException("devices, rate and regions must be positive");
       }

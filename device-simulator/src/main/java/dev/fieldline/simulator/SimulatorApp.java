@@ -1,5 +1,6 @@
 package dev.fieldline.simulator;
 
+import dev.fieldline.support.config.Durations;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,21 +129,9 @@ public final class SimulatorApp implements Callable<Integer> {
     }
   }
 
+  /** {@code 0} runs until Ctrl-C; anything else is a duration like {@code 90s} or {@code 5m}. */
   static Duration parseDuration(String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    if (t.equals("0")) {
-      return Duration.ZERO;
-    }
-    long amount = Long.parseLong(t.replaceAll("[a-z]+$", ""));
-    return switch (t.replaceAll("^[0-9]+", "")) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      case "h" -> Duration.ofHours(amount);
-      default ->
-          throw new IllegalArgumentException(
-              "duration '" + text + "': use e.g. 500ms, 60s, 5m, 1h");
-    };
+    return text.strip().equals("0") ? Duration.ZERO : Durations.parse(text);
   }
 
   /** The fleet's totals and spoiled messages by kind. */

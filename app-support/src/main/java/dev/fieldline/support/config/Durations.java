@@ -14,11 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in config files: {@code 250ms}, {@code 10s}, {@code 5m}, {@code
- * 2h}, {@code 7d}, or ISO-8601 ({@code PT10S}).
+ * Durations as people write them in config files and on command lines: {@code 250ms}, {@code 10s},
+ * {@code 5m}, {@code 2h}, {@code 7d}, combinations from large to small ({@code 1m30s}), or ISO-8601
+ * ({@code PT10S}).
  */
 public final class Durations {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern COMBINED = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private Durations() {}
 
@@ -26,14 +29,15 @@ public final class Durations {
     String trimmed = text.strip().toLowerCase(java.util.Locale.ROOT);
     Matcher m = SIMPLE.matcher(trimmed);
     if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
+      return of(Long.parseLong(m.group(1)), m.group(2));
+    }
+    if (COMBINED.matcher(trimmed).matches()) {
+      Duration total = Duration.ZERO;
+      Matcher part = PART.matcher(trimmed);
+      while (part.find()) {
+        total = total.plus(of(Long.parseLong(part.group(1)), part.group(2)));
+      }
+      return total;
     }
     try {
       return Duration.parse(text.strip().toUpperCase(java.util.Locale.ROOT));
@@ -41,6 +45,16 @@ public final class Durations {
       throw new IllegalArgumentException(
           "'" + text + "' is not a duration (use e.g. 250ms, 10s, 5m, 2h, 7d or PT10S)", e);
     }
+  }
+
+  private static Duration of(long amount, String unit) {
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
   }
 
   /** The shortest exact form: {@code 90s}, {@code 5m}, {@code 250ms}. */
