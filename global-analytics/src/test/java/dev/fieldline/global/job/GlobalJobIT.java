@@ -30,7 +30,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,12 +50,7 @@ class GlobalJobIT {
 
   @RegisterExtension
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+      TwoRegions.miniCluster(METRICS.addToConfiguration(new Configuration()));
 
   private static final AvroCodec<RegionalAggregate> AGGREGATES =
       AvroCodec.of(RegionalAggregate.class);
@@ -181,9 +175,9 @@ class GlobalJobIT {
               StandardCharsets.UTF_8);
       assertThat(origin).as("origin header of %s", copy.getKey()).isEqualTo(copy.getOriginRegion());
       assertThat(record.key()).isEqualTo(copy.getKey());
-      seen.add(identity(copy));
+      seen.add(TwoRegions.identity(copy));
     }
-    List<String> expected = exported.stream().map(GlobalJobIT::identity).sorted().toList();
+    List<String> expected = exported.stream().map(TwoRegions::identity).sorted().toList();
     assertThat(seen)
         .as("every export in %s's global.aggregates exactly once", region)
         .containsExactlyInAnyOrderElementsOf(expected);
@@ -280,16 +274,6 @@ class GlobalJobIT {
         .setSiteId(siteId)
         .setKey(siteId + "|chiller|temperature")
         .build();
-  }
-
-  private static String identity(RegionalAggregate aggregate) {
-    return aggregate.getOriginRegion()
-        + "/"
-        + aggregate.getScope()
-        + "/"
-        + aggregate.getKey()
-        + "@"
-        + aggregate.getWindowStart().toEpochMilli();
   }
 
   private static double[] concat(double[] a, double[] b) {

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -35,12 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class JobFailoverIT {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  static final MiniClusterExtension FLINK = TwoRegions.miniCluster(new Configuration());
 
   private static final AvroCodec<RegionalAggregate> AGGREGATES =
       AvroCodec.of(RegionalAggregate.class);
@@ -117,12 +112,12 @@ class JobFailoverIT {
         job.cancel().get();
       }
 
-      List<String> expectedIds = exported.stream().map(JobFailoverIT::identity).toList();
+      List<String> expectedIds = exported.stream().map(TwoRegions::identity).toList();
       for (String region : List.of("eu-west", "us-east")) {
         var cluster = regions.cluster(region);
         List<String> replicated =
             TwoRegions.readAllCommitted(cluster, Topics.GLOBAL_AGGREGATES.name()).stream()
-                .map(r -> identity(AGGREGATES.decode(r.value(), region)))
+                .map(r -> TwoRegions.identity(AGGREGATES.decode(r.value(), region)))
                 .toList();
         assertThat(replicated)
             .as("every export in %s exactly once", region)
@@ -164,14 +159,6 @@ class JobFailoverIT {
               .build());
     }
     return window;
-  }
-
-  private static String identity(RegionalAggregate aggregate) {
-    return aggregate.getOriginRegion()
-        + "/"
-        + aggregate.getKey()
-        + "@"
-        + aggregate.getWindowStart().toEpochMilli();
   }
 
   private static void sleep(long millis) {

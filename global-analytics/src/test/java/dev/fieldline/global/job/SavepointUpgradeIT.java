@@ -21,7 +21,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,12 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SavepointUpgradeIT {
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  static final MiniClusterExtension FLINK = TwoRegions.miniCluster(new Configuration());
 
   private static final AvroCodec<RegionalAggregate> AGGREGATES =
       AvroCodec.of(RegionalAggregate.class);
@@ -107,11 +101,11 @@ class SavepointUpgradeIT {
         after.cancel().get();
       }
 
-      List<String> expected = exported.stream().map(SavepointUpgradeIT::identity).toList();
+      List<String> expected = exported.stream().map(TwoRegions::identity).toList();
       for (var cluster : List.of(regions.eu, regions.us)) {
         assertThat(
                 TwoRegions.readAllCommitted(cluster, Topics.GLOBAL_AGGREGATES.name()).stream()
-                    .map(r -> identity(AGGREGATES.decode(r.value(), "test")))
+                    .map(r -> TwoRegions.identity(AGGREGATES.decode(r.value(), "test")))
                     .toList())
             .as("every export once in %s", cluster)
             .containsExactlyInAnyOrderElementsOf(expected);
@@ -158,13 +152,5 @@ class SavepointUpgradeIT {
       all.add(us);
     }
     return all;
-  }
-
-  private static String identity(RegionalAggregate aggregate) {
-    return aggregate.getOriginRegion()
-        + "/"
-        + aggregate.getKey()
-        + "@"
-        + aggregate.getWindowStart().toEpochMilli();
   }
 }

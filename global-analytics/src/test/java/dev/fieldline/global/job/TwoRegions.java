@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,6 +64,30 @@ final class TwoRegions implements AutoCloseable {
     config.runtime.restartAttempts = 5;
     config.runtime.restartDelay = Duration.ofMillis(500);
     return config;
+  }
+
+  /**
+   * The Flink MiniCluster of the job's tests: one TaskManager with two slots (the job runs with
+   * parallelism 2), plus any cluster configuration a test needs, e.g. a metrics reporter.
+   */
+  static MiniClusterExtension miniCluster(Configuration configuration) {
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(configuration)
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+  }
+
+  /** What makes a regional aggregate one record: origin, scope, key and window. */
+  static String identity(RegionalAggregate aggregate) {
+    return aggregate.getOriginRegion()
+        + "/"
+        + aggregate.getScope()
+        + "/"
+        + aggregate.getKey()
+        + "@"
+        + aggregate.getWindowStart().toEpochMilli();
   }
 
   EmbeddedKafkaCluster cluster(String region) {
