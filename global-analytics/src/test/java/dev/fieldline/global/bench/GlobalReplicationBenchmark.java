@@ -10,7 +10,6 @@ import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.stats.RunningStats;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import dev.fieldline.schema.v1.Scope;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -276,7 +275,7 @@ public final class GlobalReplicationBenchmark {
 
   /** {@code --key value} pairs. */
   static final class Options {
-    static Map<String, String> parse(String[] args) throws IOException {
+    static Map<String, String> parse(String[] args) {
       Map<String, String> options = new java.util.HashMap<>();
       for (int i = 0; i < args.length; i++) {
         if (!args[i].startsWith("--") || i + 1 >= args.length) {
