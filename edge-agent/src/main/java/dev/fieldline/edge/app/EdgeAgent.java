@@ -75,7 +75,14 @@ public final class EdgeAgent implements AutoCloseable {
         new KafkaUplink(
             new Journal(data.resolve("journal.db"), config.journal.durability),
             writer,
+            config.region,
             config.kafkaConfig(),
+            config.hasSecondary()
+                ? new KafkaUplink.Secondary(
+                    config.uplink.secondary.region,
+                    config.secondaryKafkaConfig(),
+                    config.uplink.secondary.failoverAfter)
+                : null,
             config.uplink.batchSize,
             config.uplink.retry.policy());
     features = new FeatureBoard(data.resolve("features.bin"));
@@ -157,6 +164,8 @@ public final class EdgeAgent implements AutoCloseable {
     counter("fieldline_edge_summaries_total", counters.summaries);
     counter("fieldline_edge_uplink_sent_total", uplink.sent);
     counter("fieldline_edge_uplink_failed_batches_total", uplink.failedBatches);
+    counter("fieldline_edge_uplink_secondary_sent_total", uplink.sentToSecondary);
+    counter("fieldline_edge_uplink_failovers_total", uplink.failovers);
     counter("fieldline_edge_journal_dropped_decisions_total", writer.droppedDecisions);
     counter("fieldline_edge_dead_letters_dropped_total", deadLetters.dropped);
     counter("fieldline_edge_mqtt_publish_failures_total", mqtt.publishFailures);
@@ -178,6 +187,11 @@ public final class EdgeAgent implements AutoCloseable {
     gauge("fieldline_edge_journal_full", w -> w.isFull() ? 1 : 0);
     Gauge.builder(
             "fieldline_edge_uplink_up", uplink, u -> u.state() == KafkaUplink.State.UP ? 1 : 0)
+        .register(metrics);
+    Gauge.builder(
+            "fieldline_edge_uplink_failed_over",
+            uplink,
+            u -> u.state() == KafkaUplink.State.FAILED_OVER ? 1 : 0)
         .register(metrics);
     Gauge.builder("fieldline_edge_mqtt_connected", mqtt, m -> m.isConnected() ? 1 : 0)
         .register(metrics);

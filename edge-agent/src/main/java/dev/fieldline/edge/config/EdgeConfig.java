@@ -4,6 +4,7 @@ import dev.fieldline.edge.core.CoreSettings;
 import dev.fieldline.edge.core.TopicTemplate;
 import dev.fieldline.edge.io.CommandCodec;
 import dev.fieldline.edge.io.Journal;
+import dev.fieldline.edge.io.KafkaUplink;
 import dev.fieldline.edge.io.MqttSettings;
 import dev.fieldline.edge.io.ReconnectPolicy;
 import dev.fieldline.edge.io.TlsSettings;
@@ -45,6 +46,7 @@ public class EdgeConfig implements Validated {
   public DeadLetters deadLetters = new DeadLetters();
   public JournalSettings journal = new JournalSettings();
   public Uplink uplink = new Uplink();
+  public Residency residency = new Residency();
   public Features features = new Features();
   public Http http = new Http();
 
@@ -148,6 +150,34 @@ public class EdgeConfig implements Validated {
 
     public int batchSize = 500;
     public Reconnect retry = new Reconnect();
+    public Secondary secondary = new Secondary();
+  }
+
+  /** Another region's cluster, used while the home region's is unreachable. */
+  public static class Secondary {
+    /** The secondary region's name; must be allowed by {@code residency.allowed-regions}. */
+    public String region = "";
+
+    /** Empty: no failover. */
+    public String bootstrapServers = "";
+
+    public Map<String, String> client = new LinkedHashMap<>();
+
+    /** How long the home region must be unreachable before later entries go to the secondary. */
+    public Duration failoverAfter = Duration.ofSeconds(30);
+  }
+
+  /** Where this gateway's data may be stored besides its home region. */
+  public static class Residency {
+    /**
+     * Regions other than {@code region} allowed to receive this gateway's data; none by default.
+     */
+    public List<String> allowedRegions = new ArrayList<>();
+  }
+
+  /** Whether a secondary region is configured (and, once validated, allowed). */
+  public boolean hasSecondary() {
+    return !uplink.secondary.bootstrapServers.isBlank();
   }
 
   /** Feature updates from the global tier. */
@@ -210,6 +240,31 @@ public class EdgeConfig implements Validated {
     if (uplink.batchSize < 1) {
       problems.add("uplink.batch-size: at least 1");
     }
+    if (hasSecondary()) {
+      String secondary = uplink.secondary.region;
+      if (secondary.isBlank() || secondary.equals(region)) {
+        problems.add(
+            "uplink.secondary.region: the name of a region other than '"
+                + region
+                + "' (got '"
+                + secondary
+                + "')");
+      } else if (!residency.allowedRegions.contains(secondary)) {
+        problems.add(
+            "uplink.secondary.region: '"
+                + secondary
+                + "' is not in residency.allowed-regions "
+                + residency.allowedRegions
+                + "; this gateway's data may not be stored there, so it cannot fail over to it");
+      }
+      if (uplink.secondary.failoverAfter.isNegative()
+          || uplink.secondary.failoverAfter.toMillis() < KafkaUplink.STALL_MILLIS) {
+        problems.add(
+            "uplink.secondary.failover-after: at least "
+                + KafkaUplink.STALL_MILLIS / 1000
+                + "s, the time after which the uplink counts as down");
+      }
+    }
     if (http.port < 0 || http.port > 65_535) {
       problems.add("http.port: 0..65535");
     }
@@ -267,10 +322,23 @@ public class EdgeConfig implements Validated {
         mqtt.reconnect.policy());
   }
 
+  /** Client properties for the home region's cluster. */
   public Map<String, Object> kafkaConfig() {
-    Map<String, Object> config = new HashMap<>(uplink.client);
-    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, uplink.bootstrapServers);
-    config.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "fieldline-edge-" + gatewayId);
+    return kafkaConfig(uplink.bootstrapServers, uplink.client, "");
+  }
+
+  /** Client properties for the secondary region's cluster; only when {@link #hasSecondary()}. */
+  public Map<String, Object> secondaryKafkaConfig() {
+    return kafkaConfig(
+        uplink.secondary.bootstrapServers, uplink.secondary.client, "-" + uplink.secondary.region);
+  }
+
+  private Map<String, Object> kafkaConfig(
+      String bootstrap, Map<String, String> client, String clientIdSuffix) {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.putIfAbsent(
+        CommonClientConfigs.CLIENT_ID_CONFIG, "fieldline-edge-" + gatewayId + clientIdSuffix);
     return config;
   }
 

@@ -141,15 +141,16 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  /** The oldest outbox entries, at most {@code max}, in journal order. */
-  public List<OutboxEntry> oldest(int max) throws SQLException {
+  /** The oldest outbox entries after journal id {@code after}, at most {@code max}, in order. */
+  public List<OutboxEntry> oldestAfter(long after, int max) throws SQLException {
     List<OutboxEntry> entries = new ArrayList<>();
     if (selectOldest == null) {
       selectOldest =
           db.prepareStatement(
-              "SELECT id, topic, record_key, payload FROM outbox ORDER BY id LIMIT ?");
+              "SELECT id, topic, record_key, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
     }
-    selectOldest.setInt(1, max);
+    selectOldest.setLong(1, after);
+    selectOldest.setInt(2, max);
     try (ResultSet rows = selectOldest.executeQuery()) {
       while (rows.next()) {
         entries.add(

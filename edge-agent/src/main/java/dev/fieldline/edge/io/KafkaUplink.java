@@ -2,19 +2,10 @@ package dev.fieldline.edge.io;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +15,13 @@ import org.slf4j.LoggerFactory;
  * batch does it remove them from the journal. While the cluster is unreachable the producer keeps
  * retrying the batch itself (no delivery timeout), with the same producer sequence numbers, so the
  * broker never stores a record twice; meanwhile the outbox grows, and it drains in order when the
- * cluster returns. Only a batch that fails for good (or never got metadata) is sent again, which
- * can repeat a record; the aggregator drops repeats by natural key.
+ * cluster returns. Only records that certainly were not written (no metadata, or refused by the
+ * broker) are sent again.
+ *
+ * <p>With a secondary region, once the home region has been unreachable for {@code failoverAfter},
+ * later entries go to the secondary while the batch in flight stays with the home region (it may
+ * already be written there): every entry reaches exactly one region. When that pinned batch is
+ * acknowledged, the home region is back and takes the following entries again.
  */
 public final class KafkaUplink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaUplink.class);
@@ -34,41 +30,63 @@ public final class KafkaUplink implements AutoCloseable {
   public enum State {
     STARTING,
     UP,
+    /** The home region is unreachable; entries go to the secondary region. */
+    FAILED_OVER,
     DOWN
   }
 
+  /** A secondary region: its name, client properties and how long to wait before using it. */
+  public record Secondary(String region, Map<String, Object> config, Duration failoverAfter) {}
+
   private final Journal journal;
   private final JournalWriter writer;
-  private final KafkaProducer<String, byte[]> producer;
+  private final UplinkRoute home;
+  private final UplinkRoute secondary;
+  private final long failoverAfterMillis;
   private final int batchSize;
-  private final ReconnectPolicy retry;
   private final Thread thread;
   private volatile boolean running = true;
-  private volatile State state = State.STARTING;
-  private volatile long pendingSince;
+  private volatile boolean reachedOnce;
+  private volatile boolean failedOver;
+  private boolean reportedDown;
 
   /** A batch unacknowledged for this long means the cluster is unreachable. */
-  static final long STALL_MILLIS = 5_000;
+  public static final long STALL_MILLIS = 5_000;
 
-  /** Records Kafka acknowledged. */
+  /** Records Kafka acknowledged, in either region. */
   public final LongAdder sent = new LongAdder();
 
-  /** Batches that failed and were retried. */
+  /** Records the secondary region acknowledged. */
+  public final LongAdder sentToSecondary = new LongAdder();
+
+  /** Times the uplink switched to the secondary region. */
+  public final LongAdder failovers = new LongAdder();
+
+  /** Rounds in which records were not written and had to be sent again. */
   public final LongAdder failedBatches = new LongAdder();
 
+  /**
+   * @param secondary the failover region, or null for none
+   */
   public KafkaUplink(
       Journal journal,
       JournalWriter writer,
+      String region,
       Map<String, Object> producerConfig,
+      Secondary secondary,
       int batchSize,
       ReconnectPolicy retry) {
     this.journal = journal;
     this.writer = writer;
     this.batchSize = batchSize;
-    this.retry = retry;
-    this.producer =
-        new KafkaProducer<>(
-            withDefaults(producerConfig), new StringSerializer(), new ByteArraySerializer());
+    this.home = new UplinkRoute(region, withDefaults(producerConfig), retry, failedBatches);
+    this.secondary =
+        secondary == null
+            ? null
+            : new UplinkRoute(
+                secondary.region(), withDefaults(secondary.config()), retry, failedBatches);
+    this.failoverAfterMillis =
+        secondary == null ? Long.MAX_VALUE : secondary.failoverAfter().toMillis();
     this.thread = new Thread(this::run, "kafka-uplink");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -82,7 +100,9 @@ public final class KafkaUplink implements AutoCloseable {
     // frequent batches of a gateway was the agent's largest source of garbage (and GC pauses).
     all.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
     all.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    all.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    // A send waits this long for metadata while a cluster is away, and holds up the uplink
+    // thread (and with it a failover) meanwhile; the buffer never fills with our batch sizes.
+    all.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
     all.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     // Never give up on a record: a delivery timeout would make a later resend a duplicate.
     all.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
@@ -91,31 +111,39 @@ public final class KafkaUplink implements AutoCloseable {
     return all;
   }
 
-  /** DOWN also while a batch has waited for Kafka longer than {@link #STALL_MILLIS}. */
+  /**
+   * DOWN while the home region has kept a batch waiting longer than {@link #STALL_MILLIS} and no
+   * secondary takes the data; FAILED_OVER while the secondary does.
+   */
   public State state() {
-    long since = pendingSince;
-    if (since != 0 && System.currentTimeMillis() - since > STALL_MILLIS) {
-      return State.DOWN;
+    long now = System.currentTimeMillis();
+    if (home.waitingMillis(now) > STALL_MILLIS) {
+      boolean secondaryWorks =
+          failedOver && secondary != null && secondary.waitingMillis(now) <= STALL_MILLIS;
+      return secondaryWorks ? State.FAILED_OVER : State.DOWN;
     }
-    return state;
+    return reachedOnce ? State.UP : State.STARTING;
   }
 
   private void run() {
     while (running) {
       try {
-        List<OutboxEntry> batch = journal.oldest(batchSize);
-        if (batch.isEmpty()) {
-          Thread.sleep(20);
-          continue;
+        boolean progressed = collect(home);
+        if (secondary != null) {
+          progressed |= collect(secondary);
         }
-        if (send(batch)) {
-          journal.delete(batch);
-          sent.add(batch.size());
-          writer.outboxDrained(journal.outboxBytes(), journal.outboxCount());
-          if (state == State.STARTING) {
-            log.info("uplink to Kafka is up");
+        reportStall();
+        UplinkRoute target = target();
+        if (target != null) {
+          long after = Math.max(home.lastId(), secondary == null ? -1 : secondary.lastId());
+          List<OutboxEntry> batch = journal.oldestAfter(after, batchSize);
+          if (!batch.isEmpty()) {
+            target.send(batch);
+            continue;
           }
-          state = State.UP;
+        }
+        if (!progressed) {
+          Thread.sleep(pause(target));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -127,85 +155,83 @@ public final class KafkaUplink implements AutoCloseable {
     }
   }
 
-  /**
-   * Sends the batch and waits until Kafka acknowledged every record. A record is sent again only
-   * when it certainly was not written (no metadata, or refused by the broker); records the producer
-   * is still retrying are waited for, never resent, so the cluster gets each record once.
-   *
-   * @return false only when the uplink is closing
-   */
-  private boolean send(List<OutboxEntry> batch) throws InterruptedException {
-    pendingSince = System.currentTimeMillis();
-    boolean[] acknowledged = new boolean[batch.size()];
-    int remaining = batch.size();
-    int round = 0;
-    while (remaining > 0) {
-      List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        Future<RecordMetadata> ack = null;
-        if (!acknowledged[i]) {
-          OutboxEntry entry = batch.get(i);
-          try {
-            ack = producer.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.payload()));
-          } catch (org.apache.kafka.common.KafkaException e) {
-            markDown(); // no metadata within max.block.ms: not sent, try again next round
-          }
-        }
-        acks.add(ack);
-      }
-      for (int i = 0; i < acks.size(); i++) {
-        if (acks.get(i) != null && await(acks.get(i))) {
-          acknowledged[i] = true;
-          remaining--;
-        }
-      }
-      if (!running) {
-        return false;
-      }
-      if (remaining > 0) {
-        failedBatches.increment();
-        Thread.sleep(retry.delay(++round).toMillis());
-      }
+  /** Short while an acknowledgement is due soon; longer when idle or while a region is away. */
+  private long pause(UplinkRoute target) {
+    if (target != null) {
+      return 20; // the outbox is empty
     }
-    long waited = System.currentTimeMillis() - pendingSince;
-    pendingSince = 0;
-    if (state == State.DOWN) {
-      log.info("uplink to Kafka is back after {} ms; draining the journal", waited);
+    return home.waitingMillis(System.currentTimeMillis()) < 1_000 ? 2 : 50;
+  }
+
+  /** Removes an acknowledged batch from the journal; true if there was one. */
+  private boolean collect(UplinkRoute route) throws SQLException {
+    List<OutboxEntry> done = route.poll();
+    if (done == null) {
+      return false;
     }
+    journal.delete(done);
+    sent.add(done.size());
+    if (route == secondary) {
+      sentToSecondary.add(done.size());
+    } else {
+      if (!reachedOnce) {
+        log.info("uplink to Kafka in region {} is up", home.region);
+      }
+      reachedOnce = true;
+      if (failedOver) {
+        failedOver = false;
+        log.info(
+            "region {} is back; new entries go there again ({} were stored in {})",
+            home.region,
+            sentToSecondary.sum(),
+            secondary.region);
+      } else if (reportedDown) {
+        log.info("uplink to Kafka in region {} is back; draining the journal", home.region);
+      }
+      reportedDown = false;
+    }
+    writer.outboxDrained(journal.outboxBytes(), journal.outboxCount());
     return true;
   }
 
-  /** Waits for one acknowledgement; false when the record was not written. */
-  private boolean await(Future<RecordMetadata> ack) throws InterruptedException {
-    while (true) {
-      try {
-        ack.get(5, TimeUnit.SECONDS);
-        return true;
-      } catch (java.util.concurrent.TimeoutException e) {
-        // The producer is still retrying: the cluster is unreachable. Keep waiting.
-        markDown();
-        if (!running) {
-          return false;
-        }
-      } catch (ExecutionException e) {
-        markDown();
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException)) {
-          log.error(
-              "Kafka refused a journaled record; it stays in the journal: {}",
-              e.getCause().toString());
-        }
-        return false;
-      }
+  /**
+   * The home region when it has no batch in flight; the secondary once the home region's batch has
+   * waited {@code failoverAfter} and the secondary is free; otherwise none (wait).
+   */
+  private UplinkRoute target() {
+    if (!home.busy()) {
+      return home;
     }
+    if (secondary == null
+        || secondary.busy()
+        || home.waitingMillis(System.currentTimeMillis()) < failoverAfterMillis) {
+      return null;
+    }
+    if (!failedOver) {
+      failedOver = true;
+      failovers.increment();
+      log.warn(
+          "region {} unreachable for {} ms: new entries go to region {}; the batch in flight"
+              + " stays with {}",
+          home.region,
+          home.waitingMillis(System.currentTimeMillis()),
+          secondary.region,
+          home.region);
+    }
+    return secondary;
   }
 
-  private void markDown() {
-    if (state != State.DOWN) {
+  private void reportStall() {
+    if (!reportedDown && home.waitingMillis(System.currentTimeMillis()) > STALL_MILLIS) {
+      reportedDown = true;
       log.warn(
-          "uplink to Kafka down; {} records wait in the journal and will be sent when it returns",
-          writer.outboxCount());
+          "uplink to Kafka in region {} down; {} records wait in the journal{}",
+          home.region,
+          writer.outboxCount(),
+          secondary == null
+              ? " and will be sent when it returns"
+              : " (failover to " + secondary.region + " after " + failoverAfterMillis + " ms)");
     }
-    state = State.DOWN;
   }
 
   private static void sleepQuietly(long millis) {
@@ -221,7 +247,10 @@ public final class KafkaUplink implements AutoCloseable {
     running = false;
     thread.interrupt();
     thread.join(10_000);
-    producer.close(Duration.ofSeconds(5));
+    home.close();
+    if (secondary != null) {
+      secondary.close();
+    }
     journal.close();
   }
 }

@@ -53,4 +53,33 @@ class EdgeConfigTest {
 
     assertThat(config.kafkaConfig()).containsEntry("bootstrap.servers", "kafka-eu:9092");
   }
+
+  @Test
+  void shouldRefuseASecondaryRegionTheResidencySettingDoesNotAllow() {
+    List<String> secondary =
+        List.of(
+            "region=eu-west",
+            "uplink.secondary.region=us-east",
+            "uplink.secondary.bootstrap-servers=kafka-us:9092");
+
+    assertThatThrownBy(() -> EdgeAgentApp.loader().load(null, Map.of(), secondary))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'us-east' is not in residency.allowed-regions []");
+
+    List<String> allowed = new java.util.ArrayList<>(secondary);
+    allowed.add("residency.allowed-regions=eu-central,us-east");
+    EdgeConfig config = EdgeAgentApp.loader().load(null, Map.of(), allowed);
+    assertThat(config.hasSecondary()).isTrue();
+    assertThat(config.secondaryKafkaConfig())
+        .containsEntry("bootstrap.servers", "kafka-us:9092")
+        .containsEntry("client.id", "fieldline-edge-gateway-1-us-east");
+  }
+
+  @Test
+  void shouldHaveNoSecondaryByDefault() {
+    EdgeConfig config = EdgeAgentApp.loader().load(null, Map.of(), List.of());
+
+    assertThat(config.hasSecondary()).isFalse();
+    assertThat(config.residency.allowedRegions).isEmpty();
+  }
 }
