@@ -271,18 +271,28 @@ public final class DecisionCore implements DecisionListener {
    * @return how many windows were emitted
    */
   public int closeWindows(long now) {
-    return close(now, false);
+    return closeWindows(now, Long.MIN_VALUE);
+  }
+
+  /**
+   * As {@link #closeWindows(long)}, but a device counts as silent only after the idle time since
+   * {@code listeningSince}, the gateway clock since which the agent could hear its devices: while
+   * the link to the broker is down, devices are not silent, the agent is deaf, and their readings
+   * wait at the broker for windows that must still be open when they arrive.
+   */
+  public int closeWindows(long now, long listeningSince) {
+    return close(now, listeningSince, false);
   }
 
   /** Emits every open window, closed or not; used when the journal must hold everything. */
   public int closeAll() {
-    return close(Long.MAX_VALUE, true);
+    return close(Long.MAX_VALUE, Long.MIN_VALUE, true);
   }
 
-  private int close(long now, boolean all) {
+  private int close(long now, long listeningSince, boolean all) {
     int closed = 0;
     for (DeviceState device : devices.values()) {
-      boolean silent = now - device.lastHeard >= idle;
+      boolean silent = now - Math.max(device.lastHeard, listeningSince) >= idle;
       for (MetricState state : device.metrics.values()) {
         Iterator<OpenWindow> it = state.windows.iterator();
         while (it.hasNext()) {

@@ -107,7 +107,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
         }
         long now = System.currentTimeMillis();
         if (now >= nextTick) {
-          core.closeWindows(now);
+          core.closeWindows(now, mqtt.listeningSince(now));
           openWindows = core.openWindows();
           nextTick = now + TICK_MILLIS;
         }

@@ -51,6 +51,8 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
   public final LongAdder publishFailures = new LongAdder();
   public final LongAdder reconnects = new LongAdder();
 
+  private volatile long connectedAt;
+
   public MqttGateway(MqttSettings settings, BlockingQueue<Inbound> handoff) throws MqttException {
     this.settings = settings;
     this.handoff = handoff;
@@ -98,6 +100,7 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
       client.connect(options()).waitForCompletion(15_000);
       IMqttToken subscribed = client.subscribe(settings.subscription(), 1);
       subscribed.waitForCompletion(10_000);
+      connectedAt = System.currentTimeMillis();
       connected = true;
       if (attempts > 0) {
         reconnects.increment();
@@ -133,6 +136,14 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
 
   public boolean isConnected() {
     return connected;
+  }
+
+  /**
+   * Since when the agent has heard its devices without a break: the time of the current connection,
+   * or {@code now} while there is none (devices are not silent while we are deaf).
+   */
+  public long listeningSince(long now) {
+    return connected ? connectedAt : now;
   }
 
   /**

@@ -294,6 +294,33 @@ class DecisionCoreTest {
   }
 
   @Test
+  void shouldKeepWindowsOpenWhileTheAgentCannotHearItsDevices() {
+    DecisionCore core = core(List.of(), List.of());
+    for (long seq = 1; seq <= 3; seq++) { // readings at T0 .. T0 + 2 s, heard at once
+      long ts = T0 + (seq - 1) * 1_000;
+      core.onMessage(TOPIC, json(seq, ts, 20.0), System.nanoTime(), ts);
+    }
+    long cutAt = T0 + 2_500;
+
+    // The link is down for a minute: nobody is silent, the agent is deaf.
+    for (long now = cutAt; now <= cutAt + 60_000; now += 1_000) {
+      assertThat(core.closeWindows(now, now)).as("closed while deaf at %d", now).isZero();
+    }
+    long reconnected = cutAt + 60_000;
+    assertThat(core.closeWindows(reconnected + 4_999, reconnected))
+        .as("the idle time counts from the reconnect")
+        .isZero();
+    // The broker re-sends what waited: the rest of the first window arrives, nothing is late.
+    for (long seq = 4; seq <= 10; seq++) {
+      core.onMessage(
+          TOPIC, json(seq, T0 + (seq - 1) * 1_000, 20.0), System.nanoTime(), reconnected + 100);
+    }
+    assertThat(counters.filtered(FilterReason.LATE)).isZero();
+    assertThat(core.closeWindows(reconnected + 5_100, reconnected)).isEqualTo(1);
+    assertThat(sink.summaries).extracting(s -> s.getStats().getCount()).containsExactly(10L);
+  }
+
+  @Test
   void shouldFilterReadingForAClosedWindowAsLateAndCountEveryReadingOnce() {
     DecisionCore core = core(List.of(), List.of());
     send(core, 1, 10);
