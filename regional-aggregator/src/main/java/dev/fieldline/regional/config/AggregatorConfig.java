@@ -88,6 +88,13 @@ public class AggregatorConfig implements Validated {
     /** Close windows by wall clock this long after end + grace when input is silent; 0s = off. */
     public Duration idleClose = Duration.ZERO;
 
+    /**
+     * An input partition that has sent nothing for this long (wall clock) stops holding windows
+     * open; until then windows wait for the slowest partition, so that an instance that restarts or
+     * an edge.summaries partition that falls behind does not make its summaries late.
+     */
+    public Duration sourceIdle = Duration.ofMinutes(2);
+
     /** Summaries whose window ends further ahead of this instance's clock are dead-lettered. */
     public Duration maxFutureSkew = Duration.ofMinutes(5);
   }
@@ -178,6 +185,9 @@ public class AggregatorConfig implements Validated {
     if (windows.maxFutureSkew.isNegative()) {
       problems.add("windows.max-future-skew: must not be negative");
     }
+    if (windows.sourceIdle.toMillis() <= 0) {
+      problems.add("windows.source-idle: must be positive");
+    }
     if (windows.idleClose.isNegative()) {
       problems.add("windows.idle-close: must not be negative");
     }
@@ -226,6 +236,7 @@ public class AggregatorConfig implements Validated {
         windows.size,
         windows.grace,
         windows.idleClose,
+        windows.sourceIdle,
         Duration.ofSeconds(1),
         windows.maxFutureSkew,
         dedup.retention,

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param windowSize the roll-up window size
  * @param grace how long after a window's end late summaries are still merged
  * @param idleClose when positive, windows also close by wall clock this long after end + grace
+ * @param sourceIdle an input partition silent this long (wall clock) no longer holds windows open
  * @param punctuateEvery how often the wall clock is checked for idle windows
  * @param maxFutureSkew summaries whose window ends further ahead of the clock are dead-lettered
  * @param dedupRetention how long summary keys are remembered for deduplication
@@ -22,6 +23,7 @@ public record RegionalSettings(
     Duration windowSize,
     Duration grace,
     Duration idleClose,
+    Duration sourceIdle,
     Duration punctuateEvery,
     Duration maxFutureSkew,
     Duration dedupRetention,
@@ -33,6 +35,9 @@ public record RegionalSettings(
     Objects.requireNonNull(residency, "residency");
     if (windowSize.toMillis() <= 0) {
       throw new IllegalArgumentException("windowSize must be positive");
+    }
+    if (sourceIdle.toMillis() <= 0) {
+      throw new IllegalArgumentException("sourceIdle must be positive");
     }
     if (grace.isNegative() || idleClose.isNegative() || maxFutureSkew.isNegative()) {
       throw new IllegalArgumentException("grace, idleClose and maxFutureSkew must not be negative");
@@ -49,6 +54,7 @@ public record RegionalSettings(
         Duration.ofMinutes(1),
         Duration.ofSeconds(30),
         Duration.ZERO,
+        Duration.ofMinutes(2),
         Duration.ofSeconds(1),
         Duration.ofMinutes(5),
         Duration.ofHours(24),
@@ -62,6 +68,21 @@ public record RegionalSettings(
         size,
         grace,
         idleClose,
+        sourceIdle,
+        punctuateEvery,
+        maxFutureSkew,
+        dedupRetention,
+        recentDecisions,
+        residency);
+  }
+
+  public RegionalSettings withSourceIdle(Duration idle) {
+    return new RegionalSettings(
+        region,
+        windowSize,
+        grace,
+        idleClose,
+        idle,
         punctuateEvery,
         maxFutureSkew,
         dedupRetention,
@@ -75,6 +96,7 @@ public record RegionalSettings(
         windowSize,
         grace,
         idleClose,
+        sourceIdle,
         punctuateEvery,
         maxFutureSkew,
         dedupRetention,
@@ -88,6 +110,7 @@ public record RegionalSettings(
         windowSize,
         grace,
         idleClose,
+        sourceIdle,
         punctuateEvery,
         skew,
         dedupRetention,

@@ -6,7 +6,9 @@ import dev.fieldline.schema.v1.RegionalAggregate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,10 +26,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * site window, which are finer parts of the same key, so one task owns both and decides once
  * whether the summary is on time. A summary belongs to the roll-up window that contains its edge
  * window's start. A window is final once the watermark passes its end, the watermark being the
- * task's stream time minus the grace period and, when {@code idleClose} is set, also the wall clock
- * minus grace and idle-close (so that windows close when the input falls silent). Summaries for
- * windows that are already final come out as {@link RollupResult#rejected} and never change an
- * emitted aggregate.
+ * event time of the slowest input partition minus the grace period and, when {@code idleClose} is
+ * set, also the wall clock minus grace and idle-close (so that windows close when the input falls
+ * silent).
+ *
+ * <p>Event time is tracked per {@code edge.summaries} partition (the dedup step stamps it on each
+ * summary before the repartition), as Flink tracks watermarks per split: the upstream tasks of
+ * different partitions run on different instances and can fall behind one another by a whole
+ * outage, e.g. when an instance is replaced while the others replay a backlog at full speed. A
+ * partition that has sent nothing for {@code sourceIdle} (wall clock) stops holding windows back,
+ * so that a partition without devices of this key does not stall it. Summaries for windows that are
+ * already final come out as {@link RollupResult#rejected} and never change an emitted aggregate.
  *
  * <p>The watermark, the open windows and their distinct devices are in changelogged stores, so a
  * task that moves to another instance resumes exactly where the last commit left it.
@@ -37,12 +46,14 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   static final String DEVICES_STORE = "rollup-devices";
   static final String WATERMARK_STORE = "rollup-watermark";
   private static final String WATERMARK_KEY = "watermark";
+  private static final String SOURCE_PREFIX = "source-";
   private static final long NONE = Long.MAX_VALUE;
 
   private final String region;
   private final long size;
   private final long grace;
   private final long idleClose;
+  private final long sourceIdle;
   private final Duration punctuateEvery;
   private final RegionalCounters counters;
 
@@ -53,11 +64,18 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   private long watermark;
   private long earliestOpen;
 
+  /** Highest event time per input partition (also in the watermark store, so it moves along). */
+  private final Map<Integer, Long> sourceTime = new HashMap<>();
+
+  /** Wall clock when each input partition last sent a summary (here only: restored as now). */
+  private final Map<Integer, Long> sourceHeard = new HashMap<>();
+
   RollupProcessor(RegionalSettings settings, RegionalCounters counters) {
     this.region = settings.region();
     this.size = settings.windowSize().toMillis();
     this.grace = settings.grace().toMillis();
     this.idleClose = settings.idleClose().toMillis();
+    this.sourceIdle = settings.sourceIdle().toMillis();
     this.punctuateEvery = settings.punctuateEvery();
     this.counters = counters;
   }
@@ -71,10 +89,40 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     Long stored = watermarkStore.get(WATERMARK_KEY);
     this.watermark = stored == null ? Long.MIN_VALUE : stored;
     this.earliestOpen = findEarliestOpen();
-    if (idleClose > 0) {
-      context.schedule(
-          punctuateEvery, PunctuationType.WALL_CLOCK_TIME, now -> advance(now - grace - idleClose));
+    long now = context.currentSystemTimeMs();
+    try (KeyValueIterator<String, Long> it =
+        watermarkStore.range(SOURCE_PREFIX, SOURCE_PREFIX + "\uffff")) {
+      it.forEachRemaining(
+          kv -> {
+            int partition = Integer.parseInt(kv.key.substring(SOURCE_PREFIX.length()));
+            sourceTime.put(partition, kv.value);
+            sourceHeard.put(partition, now); // restored: give each partition its idle time again
+          });
     }
+    context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+  }
+
+  /** A lagging partition may have gone idle; with idle-close, silence also closes windows. */
+  private void onWallClock(long now) {
+    if (!sourceTime.isEmpty()) {
+      advance(slowestSource(now) - grace);
+    }
+    if (idleClose > 0) {
+      advance(now - grace - idleClose);
+    }
+  }
+
+  /** Event time of the slowest input partition heard from within the source-idle time. */
+  private long slowestSource(long now) {
+    long slowest = Long.MAX_VALUE;
+    long fastest = Long.MIN_VALUE;
+    for (Map.Entry<Integer, Long> source : sourceTime.entrySet()) {
+      fastest = Math.max(fastest, source.getValue());
+      if (now - sourceHeard.getOrDefault(source.getKey(), now) < sourceIdle) {
+        slowest = Math.min(slowest, source.getValue());
+      }
+    }
+    return slowest == Long.MAX_VALUE ? fastest : slowest;
   }
 
   @Override
@@ -83,8 +131,15 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     if (summary == null) {
       return;
     }
-    long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
-    advance(streamTime - grace);
+    int partition = SourceHeaders.partition(record.headers());
+    long now = context.currentSystemTimeMs();
+    Long before = sourceTime.get(partition);
+    if (before == null || record.timestamp() > before) {
+      sourceTime.put(partition, record.timestamp());
+      watermarkStore.put(SOURCE_PREFIX + partition, record.timestamp());
+    }
+    sourceHeard.put(partition, now);
+    advance(slowestSource(now) - grace);
 
     long windowStart = Math.floorDiv(summary.getWindowStart().toEpochMilli(), size) * size;
     if (windowStart + size <= watermark) {

@@ -198,6 +198,50 @@ class RegionalTopologyTest {
     assertThat(finalAggregatesByKey()).as("a late summary never re-opens a window").isEmpty();
   }
 
+  /**
+   * Summaries reach the roll-up through the repartition topic from every edge.summaries partition;
+   * one partition (its instance being replaced) falls behind while another replays a backlog.
+   */
+  @Test
+  void shouldWaitForTheSlowestInputPartitionUntilItFallsSilent() {
+    start(settings());
+    TestInputTopic<String, EdgeSummary> repartitioned =
+        driver.createInputTopic(
+            "regional-test-by-device-type-repartition",
+            new StringSerializer(),
+            Topics.EDGE_SUMMARIES.valueSerde().serializer());
+    String key = "type|chiller|temperature";
+    fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    fromPartition(repartitioned, key, 1, summary("gw-1", "site-a", "d2", "chiller", 0, 20));
+    for (int second = 10; second <= 200; second += 10) { // partition 0 races ahead
+      fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", second, 1));
+    }
+    // Partition 1 catches up with its summaries of the first window: not late.
+    fromPartition(repartitioned, key, 1, summary("gw-1", "site-a", "d2", "chiller", 30, 40));
+    assertThat(counters.lateSummaries.sum()).as("late summaries").isZero();
+    assertThat(finalAggregatesByKey()).as("the first window waits for partition 1").isEmpty();
+
+    // Partition 1 falls silent: after the source-idle time it no longer holds windows open.
+    driver.advanceWallClockTime(Duration.ofMinutes(2).plusSeconds(2));
+    List<RegionalAggregate> first =
+        aggregates.readValuesToList().stream()
+            .filter(a -> a.getKey().equals(key) && a.getWindowStart().equals(T0))
+            .toList();
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0).getStats().getCount()).as("both partitions' summaries").isEqualTo(8);
+    assertThat(first.get(0).getDeviceCount()).isEqualTo(2);
+  }
+
+  private static void fromPartition(
+      TestInputTopic<String, EdgeSummary> topic, String key, int partition, EdgeSummary s) {
+    org.apache.kafka.common.header.internals.RecordHeaders headers =
+        new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add(
+        "fieldline.source.partition",
+        Integer.toString(partition).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    topic.pipeInput(new TestRecord<>(key, s, headers, s.getWindowEnd()));
+  }
+
   @Test
   void shouldDeadLetterSummaryFromTheFutureWithoutHoldingWindowsOpen() {
     start(settings().withMaxFutureSkew(Duration.ofMinutes(5)));
