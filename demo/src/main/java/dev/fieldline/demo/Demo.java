@@ -105,17 +105,41 @@ final class Demo implements AutoCloseable {
   }
 
   private JobClient startGlobalJob(Path work) throws Exception {
+    Map<String, String> regions = new LinkedHashMap<>();
+    stacks.values().forEach(stack -> regions.put(stack.region, stack.kafka.bootstrapServers()));
+    GlobalConfig config =
+        globalConfig(
+            "fieldline-demo-global",
+            regions,
+            settings.checkpointInterval(),
+            settings.regionalWindow(),
+            Duration.ofSeconds(5),
+            work);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(GlobalJob.configuration(config));
+    GlobalJob.build(env, config);
+    JobClient job = env.executeAsync(config.jobName);
+    log.info("global job {} submitted", job.getJobID());
+    return job;
+  }
+
+  /** The global job's settings for a run on loopback: short windows, quick restarts. */
+  static GlobalConfig globalConfig(
+      String jobName,
+      Map<String, String> regions,
+      Duration checkpointInterval,
+      String regionalWindow,
+      Duration idleness,
+      Path work) {
     GlobalConfig config = new GlobalConfig();
-    config.jobName = "fieldline-demo-global";
-    for (RegionStack stack : stacks.values()) {
-      config.regions.add(Region.of(stack.region, stack.kafka.bootstrapServers()));
-    }
-    config.checkpoints.interval = settings.checkpointInterval();
+    config.jobName = jobName;
+    regions.forEach((name, bootstrap) -> config.regions.add(Region.of(name, bootstrap)));
+    config.checkpoints.interval = checkpointInterval;
     config.checkpoints.minPause = Duration.ofMillis(200);
     config.checkpoints.directory = work.resolve("checkpoints").toUri().toString();
     config.watermarks.outOfOrderness = Duration.ofSeconds(5);
-    config.watermarks.idleness = Duration.ofSeconds(5);
-    config.rollups.windowSize = Durations.parse(settings.regionalWindow());
+    config.watermarks.idleness = idleness;
+    config.rollups.windowSize = Durations.parse(regionalWindow);
     config.features.horizonWindows = 6;
     config.features.minCount = 30;
     config.features.tolerance = 0.05;
@@ -125,14 +149,9 @@ final class Demo implements AutoCloseable {
     config.runtime.restartDelay = Duration.ofSeconds(1);
     var problems = config.problems();
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("demo's global job config: " + problems);
+      throw new IllegalStateException("global job config: " + problems);
     }
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(GlobalJob.configuration(config));
-    GlobalJob.build(env, config);
-    JobClient job = env.executeAsync(config.jobName);
-    log.info("global job {} submitted", job.getJobID());
-    return job;
+    return config;
   }
 
   Map<String, RegionStack> stacks() {

@@ -50,6 +50,14 @@ public final class DemoApp implements Callable<Integer> {
   double malformedRate = 0.01;
 
   @Option(
+      names = "--chaos",
+      description =
+          "Run the chaos suite instead: under load, cut the edge's MQTT link, kill the edge agent,"
+              + " stop a Kafka broker for 30 s, kill an aggregator instance and lose the Flink"
+              + " TaskManager; then check every tier by sequence numbers (about four minutes).")
+  boolean chaos;
+
+  @Option(
       names = "--plain",
       description = "Append frames instead of redrawing (also when output is not a terminal).")
   boolean plain;
@@ -64,6 +72,9 @@ public final class DemoApp implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (chaos) {
+      return new ChaosRun(ChaosSettings.defaults(), System.out).run() ? 0 : 1;
+    }
     Duration publishFor;
     try {
       publishFor = Durations.parse(duration);

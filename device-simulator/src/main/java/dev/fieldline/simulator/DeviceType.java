@@ -60,4 +60,9 @@ public enum DeviceType {
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
+
+  /** The type whose {@link #id()} this is. */
+  public static DeviceType fromId(String id) {
+    return valueOf(id.toUpperCase(Locale.ROOT));
+  }
 }

@@ -1,0 +1,61 @@
+package dev.fieldline.demo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads a whole topic as any client would ({@code read_committed}), up to its current end. */
+final class TopicReader {
+  private TopicReader() {}
+
+  static List<byte[]> readAll(String bootstrap, String topic) {
+    return readRecords(bootstrap, topic).stream().map(ConsumerRecord::value).toList();
+  }
+
+  /** Whole records, headers included; none when the topic does not exist. */
+  static List<ConsumerRecord<String, byte[]>> readRecords(String bootstrap, String topic) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            "chaos-verifier-" + UUID.randomUUID(),
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            5_000);
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      var info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      if (info == null || info.isEmpty()) {
+        return records;
+      }
+      List<TopicPartition> partitions =
+          info.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " up to " + end);
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          records.add(record);
+        }
+      }
+    }
+    return records;
+  }
+}
