@@ -124,6 +124,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the Kafka broker", e);
     }
+    Process started = process;
+    // If this JVM ends without closing it (Ctrl-C, a failed run), the broker must not outlive it.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(started::destroyForcibly, "stop-kafka-" + port));
     awaitReady(Duration.ofSeconds(60));
     log.info("Kafka broker (pid {}) up at {}", process.pid(), bootstrapServers());
   }

@@ -54,6 +54,10 @@ public final class ServiceProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
+      // If this JVM ends without closing it (Ctrl-C, a failed run), the child must not outlive it.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(process::destroyForcibly, "stop-" + mainClass.getSimpleName()));
       return new ServiceProcess(process, httpPort);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + mainClass.getSimpleName(), e);
