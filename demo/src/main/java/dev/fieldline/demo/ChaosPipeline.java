@@ -12,9 +12,7 @@ import dev.fieldline.regional.app.RegionalAggregator;
 import dev.fieldline.regional.app.RegionalAggregatorApp;
 import dev.fieldline.regional.config.AggregatorConfig;
 import dev.fieldline.schema.TopicSetup;
-import dev.fieldline.simulator.DeviceType;
 import dev.fieldline.simulator.Simulator;
-import dev.fieldline.simulator.SimulatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,7 +132,16 @@ final class ChaosPipeline implements AutoCloseable {
     aggregatorGroup = survivingConfig.effectiveApplicationId();
     survivingAggregator = keep(new RegionalAggregator(survivingConfig).start());
 
-    fleet = keep(new Simulator(fleetSettings(region)));
+    fleet =
+        keep(
+            new Simulator(
+                RegionStack.fleet(
+                    region,
+                    mqtt.serverUri(),
+                    settings.devicesPerRegion(),
+                    settings.ratePerRegion(),
+                    0.02,
+                    0.0)));
   }
 
   /**
@@ -153,23 +160,6 @@ final class ChaosPipeline implements AutoCloseable {
         "windows.size=" + REGIONAL_WINDOW.toSeconds() + "s",
         "windows.grace=" + REGIONAL_GRACE.toSeconds() + "s",
         "windows.idle-close=90s");
-  }
-
-  private SimulatorSettings fleetSettings(String region) {
-    return new SimulatorSettings(
-        mqtt.serverUri(),
-        "simulator-" + region,
-        settings.devicesPerRegion(),
-        Math.max(1, settings.devicesPerRegion() / 4),
-        region + "-site-",
-        region + "-dev-",
-        List.of(DeviceType.values()),
-        settings.ratePerRegion(),
-        0.02,
-        0.0,
-        SimulatorSettings.DEFAULT_TOPIC,
-        1000,
-        region.hashCode());
   }
 
   private void startSteadyRegion() throws Exception {

@@ -1,6 +1,7 @@
 package dev.fieldline.demo;
 
 import dev.fieldline.schema.DeadLetters;
+import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.EdgeSummary;
@@ -161,7 +162,7 @@ final class ChaosVerifier {
     long resent = 0;
     for (byte[] value : TopicReader.readAll(bootstrap, Topics.EDGE_SUMMARIES.name())) {
       EdgeSummary s = SUMMARIES.decode(value, Topics.EDGE_SUMMARIES.name());
-      if (summaries.putIfAbsent(naturalKey(s), s) != null) {
+      if (summaries.putIfAbsent(NaturalKeys.of(s), s) != null) {
         resent++;
       }
     }
@@ -394,16 +395,6 @@ final class ChaosVerifier {
       }
     }
     tallies.add(new Tally(region, check, checked, lost, duplicated, note));
-  }
-
-  private static String naturalKey(EdgeSummary s) {
-    return s.getGatewayId()
-        + "|"
-        + s.getDeviceId()
-        + "|"
-        + s.getMetric()
-        + "|"
-        + s.getWindowStart().toEpochMilli();
   }
 
   private static String windowKey(String deviceType, String metric, long windowStart) {

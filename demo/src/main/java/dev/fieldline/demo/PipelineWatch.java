@@ -1,6 +1,7 @@
 package dev.fieldline.demo;
 
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.DecisionEvent;
@@ -124,15 +125,7 @@ final class PipelineWatch implements AutoCloseable {
     String topic = record.topic();
     if (topic.equals(Topics.EDGE_SUMMARIES.name())) {
       EdgeSummary s = SUMMARIES.decode(record.value(), topic);
-      String key =
-          s.getGatewayId()
-              + "/"
-              + s.getDeviceId()
-              + "/"
-              + s.getMetric()
-              + "@"
-              + s.getWindowStart().toEpochMilli();
-      if (summaryKeys.add(key)) {
+      if (summaryKeys.add(NaturalKeys.of(s))) {
         summaryRecords.incrementAndGet();
         summaryReadings.addAndGet(s.getStats().getCount());
       } else {

@@ -97,25 +97,42 @@ final class RegionStack implements AutoCloseable {
 
       Simulator simulator =
           new Simulator(
-              new SimulatorSettings(
+              fleet(
+                  region,
                   mqtt.serverUri(),
-                  "simulator-" + region,
                   settings.devicesPerRegion(),
-                  Math.max(1, settings.devicesPerRegion() / 5),
-                  region + "-site-",
-                  region + "-dev-",
-                  List.of(DeviceType.values()),
                   settings.ratePerRegion(),
                   settings.anomalyRate(),
-                  settings.malformedRate(),
-                  SimulatorSettings.DEFAULT_TOPIC,
-                  1000,
-                  region.hashCode()));
+                  settings.malformedRate()));
       return new RegionStack(region, mqtt, kafka, edge, aggregator, simulator);
     } catch (Exception | Error e) {
       closeAll(aggregator, edge, kafka, mqtt);
       throw e;
     }
+  }
+
+  /** A region's fleet: every device type, a site per five devices, names prefixed by region. */
+  static SimulatorSettings fleet(
+      String region,
+      String brokerUri,
+      int devices,
+      double messagesPerSecond,
+      double anomalyRate,
+      double malformedRate) {
+    return new SimulatorSettings(
+        brokerUri,
+        "simulator-" + region,
+        devices,
+        Math.max(1, devices / 5),
+        region + "-site-",
+        region + "-dev-",
+        List.of(DeviceType.values()),
+        messagesPerSecond,
+        anomalyRate,
+        malformedRate,
+        SimulatorSettings.DEFAULT_TOPIC,
+        1000,
+        region.hashCode());
   }
 
   @Override

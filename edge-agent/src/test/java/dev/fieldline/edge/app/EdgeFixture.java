@@ -3,6 +3,7 @@ package dev.fieldline.edge.app;
 import dev.fieldline.edge.config.EdgeConfig;
 import dev.fieldline.edge.config.RulesFile;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topic;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.v1.EdgeSummary;
@@ -153,18 +154,7 @@ final class EdgeFixture {
   /** How many copies of each summary (by natural key) arrived; all 1 when nothing was doubled. */
   static Map<String, Integer> copiesPerNaturalKey(List<EdgeSummary> summaries) {
     Map<String, Integer> copies = new HashMap<>();
-    summaries.forEach(
-        s ->
-            copies.merge(
-                s.getGatewayId()
-                    + "|"
-                    + s.getDeviceId()
-                    + "|"
-                    + s.getMetric()
-                    + "|"
-                    + s.getWindowStart(),
-                1,
-                Integer::sum));
+    summaries.forEach(s -> copies.merge(NaturalKeys.of(s), 1, Integer::sum));
     return copies;
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.fieldline.infra.FreePorts;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
 import dev.fieldline.regional.config.AggregatorConfig;
+import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.stats.RunningStats;
 import dev.fieldline.schema.v1.EdgeSummary;
@@ -111,7 +112,7 @@ class ExactlyOnceFailoverIT {
       for (int round = 0; round < ROUNDS; round++) {
         for (EdgeSummary summary : round(round)) {
           send(producer, summary);
-          distinct.put(naturalKey(summary), summary);
+          distinct.put(NaturalKeys.of(summary), summary);
           if ((summary.getDeviceId().hashCode() + round) % 7 == 0) {
             send(producer, summary); // an edge retry
           }
@@ -291,16 +292,6 @@ class ExactlyOnceFailoverIT {
       }
     }
     return counts;
-  }
-
-  private static String naturalKey(EdgeSummary s) {
-    return s.getGatewayId()
-        + "|"
-        + s.getDeviceId()
-        + "|"
-        + s.getMetric()
-        + "|"
-        + s.getWindowStart();
   }
 
   private static void send(KafkaProducer<String, EdgeSummary> producer, EdgeSummary summary) {
