@@ -127,7 +127,7 @@ public final class EdgeLatencyBenchmark {
         long rssMb = rssKb(agent.pid()) / 1024;
         long heapMb = heapBytes(httpPort) / (1024 * 1024);
         System.out.printf(
-            "agent process: RSS %d MB, heap used %d MB (-Xmx64m); broker drops %d%n",
+            "agent process: RSS %d MB, heap used %d MB (edge-agent/jvm.options); broker drops %d%n",
             rssMb, heapMb, broker.droppedMessages());
         publisher.disconnect().waitForCompletion(5_000);
         publisher.close();
@@ -270,7 +270,13 @@ public final class EdgeLatencyBenchmark {
                 + " action: throttle}\n");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx64m", "-Xms64m", "-XX:+UseSerialGC"));
+    // The agent as shipped: the JVM options of its systemd unit and Dockerfile.
+    Path options = Path.of("edge-agent", "jvm.options").toAbsolutePath();
+    if (Files.exists(options)) {
+      command.add("@" + options);
+    } else {
+      command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC"));
+    }
     // Extra options for the agent's JVM, e.g. a flight recording: BENCH_AGENT_JAVA_OPTS.
     String extra = System.getenv("BENCH_AGENT_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {
@@ -292,10 +298,12 @@ public final class EdgeLatencyBenchmark {
       command.add("--set");
       command.add(setting);
     }
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve("agent.log").toFile())
-        .start();
+    ProcessBuilder agent =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("agent.log").toFile());
+    agent.environment().put("MALLOC_ARENA_MAX", "2"); // as the unit and the image set it
+    return agent.start();
   }
 
   private static void awaitReady(int port) throws Exception {
