@@ -6,16 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.fieldline.infra.FreePorts;
 import dev.fieldline.infra.kafka.KafkaBrokerProcess;
 import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
+import dev.fieldline.infra.process.ServiceProcess;
 import dev.fieldline.schema.Topic;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.v1.EdgeSummary;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,18 +40,24 @@ class AgentCrashIT {
       List<String> settings =
           EdgeFixture.settings(dir.resolve("edge"), broker.serverUri(), kafka.bootstrapServers());
       int httpPort = FreePorts.pick();
-      Process first = startProcess(settings, httpPort, Path.of("target", "agent-crash-first.log"));
+      ServiceProcess first =
+          ServiceProcess.start(
+              EdgeAgentApp.class,
+              "256m",
+              settings,
+              httpPort,
+              Path.of("target", "agent-crash-first.log"));
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
-          .until(() -> health(httpPort).contains("\"mqtt\":\"connected\""));
+          .until(() -> first.health().contains("\"mqtt\":\"connected\""));
       Map<String, Long> last;
       try (DeviceFleet fleet = new DeviceFleet(broker.serverUri(), 4, 40)) {
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(200))
-            .until(() -> journalDepth(httpPort) >= 8);
-        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            .until(() -> journalDepth(first) >= 8);
+        first.kill();
         Thread.sleep(1_500); // the devices go on; the broker queues for the dead agent's session
         last = fleet.stop();
       }
@@ -94,39 +96,8 @@ class AgentCrashIT {
     }
   }
 
-  private static Process startProcess(List<String> settings, int httpPort, Path log)
-      throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(EdgeAgentApp.class.getName());
-    command.add("run");
-    for (String setting : settings) {
-      command.add("--set");
-      command.add(setting.startsWith("http.port=") ? "http.port=" + httpPort : setting);
-    }
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
-  private static long journalDepth(int port) {
-    Matcher depth = Pattern.compile("\"journalDepth\":(\\d+)").matcher(health(port));
+  private static long journalDepth(ServiceProcess agent) {
+    Matcher depth = Pattern.compile("\"journalDepth\":(\\d+)").matcher(agent.health());
     return depth.find() ? Long.parseLong(depth.group(1)) : 0;
-  }
-
-  private static String health(int port) {
-    try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
-    } catch (Exception e) {
-      return "";
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fieldline.infra.FreePorts;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.infra.process.ServiceProcess;
 import dev.fieldline.regional.config.AggregatorConfig;
 import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topics;
@@ -57,7 +58,7 @@ class ExactlyOnceFailoverIT {
   @TempDir Path dir;
   private EmbeddedKafkaCluster kafka;
   private RegionalAggregator survivor;
-  private AggregatorProcess victim;
+  private ServiceProcess victim;
 
   @BeforeEach
   void startKafka() {
@@ -102,10 +103,15 @@ class ExactlyOnceFailoverIT {
     AggregatorConfig config = RegionalAggregatorApp.LOADER.load(null, Map.of(), survivorSettings);
     survivor = new RegionalAggregator(config).start();
     victim =
-        AggregatorProcess.start(settings("victim"), FreePorts.pick(), dir.resolve("victim.log"));
+        ServiceProcess.start(
+            RegionalAggregatorApp.class,
+            "256m",
+            settings("victim"),
+            FreePorts.pick(),
+            dir.resolve("victim.log"));
     await()
         .atMost(Duration.ofSeconds(90))
-        .until(() -> survivor.health().ready() && victim.isRunning());
+        .until(() -> survivor.health().ready() && victim.isReady());
 
     Map<String, EdgeSummary> distinct = new HashMap<>();
     try (KafkaProducer<String, EdgeSummary> producer = producer()) {
@@ -119,7 +125,7 @@ class ExactlyOnceFailoverIT {
         }
         producer.flush();
         if (round == KILL_AT_ROUND) {
-          assertThat(victim.health().body())
+          assertThat(victim.health())
               .as("the victim owns input partitions and is working when it dies")
               .containsPattern("\"summaries_in\":[1-9]");
           victim.kill();
