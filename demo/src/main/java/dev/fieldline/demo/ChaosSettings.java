@@ -28,7 +28,7 @@ public record ChaosSettings(
     Duration recoveryTimeout,
     Duration drainTimeout) {
 
-  /** The run CI does: every fault once, a Kafka outage of 30 s, about four minutes in all. */
+  /** The run CI does: every fault once, a Kafka outage of 30 s, about three and a half minutes in all. */
   public static ChaosSettings defaults() {
     return new ChaosSettings(
         "eu-west",

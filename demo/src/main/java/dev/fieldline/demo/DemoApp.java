@@ -54,7 +54,7 @@ public final class DemoApp implements Callable<Integer> {
       description =
           "Run the chaos suite instead: under load, cut the edge's MQTT link, kill the edge agent,"
               + " stop a Kafka broker for 30 s, kill an aggregator instance and lose the Flink"
-              + " TaskManager; then check every tier by sequence numbers (about four minutes).")
+              + " TaskManager; then check every tier by sequence numbers (about three and a half minutes).")
   boolean chaos;
 
   @Option(
