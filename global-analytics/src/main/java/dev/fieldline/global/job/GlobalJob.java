@@ -108,7 +108,11 @@ public final class GlobalJob {
       for (Region target : config.regions) {
         String flow = "replicate-" + region.name + "-to-" + target.name;
         replicas
-            .sinkTo(sink(target, config.jobName + "-" + region.name + "-to-" + target.name, config))
+            .sinkTo(
+                sink(
+                    target,
+                    TransactionalIds.replication(config.jobName, region.name, target.name),
+                    config))
             .name(flow)
             .uid(flow);
       }
@@ -156,7 +160,7 @@ public final class GlobalJob {
       Region region = config.regions.get(i);
       analytics
           .union(deadLetters.get(i))
-          .sinkTo(sink(region, config.jobName + "-" + region.name, config))
+          .sinkTo(sink(region, TransactionalIds.analytics(config.jobName, region.name), config))
           .name("sink-" + region.name)
           .uid("sink-" + region.name);
     }
