@@ -28,7 +28,7 @@ public record ChaosSettings(
     Duration recoveryTimeout,
     Duration drainTimeout) {
 
-  /** The run CI does: every fault once, a Kafka outage of 30 s, about three and a half minutes in all. */
+  /** The run CI does: every fault once, a 30 s Kafka outage, about 3.5 minutes in all. */
   public static ChaosSettings defaults() {
     return new ChaosSettings(
         "eu-west",
