@@ -1,5 +1,6 @@
 package dev.fieldline.demo;
 
+import dev.fieldline.infra.kafka.TopicReader;
 import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topics;
@@ -180,7 +181,7 @@ final class ChaosVerifier {
     for (byte[] value : TopicReader.readAll(bootstrap, topic)) {
       RegionalAggregate a = AGGREGATES.decode(value, topic);
       if (a.getScope() == Scope.DEVICE_TYPE) {
-        byIdentity.computeIfAbsent(PipelineWatch.identity(a), k -> new ArrayList<>()).add(a);
+        byIdentity.computeIfAbsent(NaturalKeys.of(a), k -> new ArrayList<>()).add(a);
       }
     }
     return byIdentity;

@@ -142,18 +142,18 @@ final class PipelineWatch implements AutoCloseable {
       decisionLatencyMicros.recordValue(Math.max(1, d.getDecisionLatencyNanos() / 1_000));
     } else if (topic.equals(Topics.REGIONAL_AGGREGATES.name())) {
       RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
-      if (a.getScope() == Scope.DEVICE_TYPE && regionalKeys.add(identity(a))) {
+      if (a.getScope() == Scope.DEVICE_TYPE && regionalKeys.add(NaturalKeys.of(a))) {
         regionalRecords.incrementAndGet();
         regionalReadings.addAndGet(a.getStats().getCount());
       }
     } else if (topic.equals(Topics.REGIONAL_EXPORT.name())) {
       RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
-      if (exportSeenAt.putIfAbsent(identity(a), System.nanoTime()) == null) {
+      if (exportSeenAt.putIfAbsent(NaturalKeys.of(a), System.nanoTime()) == null) {
         exportRecords.incrementAndGet();
       }
     } else if (topic.equals(Topics.GLOBAL_AGGREGATES.name())) {
       RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
-      String id = identity(a);
+      String id = NaturalKeys.of(a);
       if (globalKeys.add(id)) {
         globalByOrigin
             .computeIfAbsent(a.getOriginRegion(), o -> new AtomicLong())
@@ -169,16 +169,6 @@ final class PipelineWatch implements AutoCloseable {
       features.merge(
           record.key(), f, (old, now) -> now.getVersion() > old.getVersion() ? now : old);
     }
-  }
-
-  static String identity(RegionalAggregate a) {
-    return a.getOriginRegion()
-        + "/"
-        + a.getScope()
-        + "/"
-        + a.getKey()
-        + "@"
-        + a.getWindowStart().toEpochMilli();
   }
 
   /** Decision latencies since the last call, added to the run's total; returns the total. */

@@ -1,6 +1,7 @@
 package dev.fieldline.schema;
 
 import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.schema.v1.RegionalAggregate;
 
 /**
  * The identity of a record regardless of how often it was sent: what deduplication and every
@@ -18,5 +19,19 @@ public final class NaturalKeys {
         + summary.getMetric()
         + "|"
         + summary.getWindowStart().toEpochMilli();
+  }
+
+  /**
+   * An aggregate is one (origin region, scope, key, window start), in its region and in every copy;
+   * the window start comes last, after an {@code @}.
+   */
+  public static String of(RegionalAggregate aggregate) {
+    return aggregate.getOriginRegion()
+        + "/"
+        + aggregate.getScope()
+        + "/"
+        + aggregate.getKey()
+        + "@"
+        + aggregate.getWindowStart().toEpochMilli();
   }
 }

@@ -3,6 +3,7 @@ package dev.fieldline.edge.app;
 import dev.fieldline.edge.config.EdgeConfig;
 import dev.fieldline.edge.config.RulesFile;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.infra.kafka.TopicReader;
 import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topic;
 import dev.fieldline.schema.Topics;
@@ -121,34 +122,12 @@ final class EdgeFixture {
     return summaries;
   }
 
-  /** Every summary the cluster holds now: reads up to the end offsets taken at the start. */
+  /** Every summary the cluster holds now ({@code read_committed}, up to the end offsets). */
   static List<EdgeSummary> readAllSummaries(String bootstrap) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    List<EdgeSummary> summaries = new ArrayList<>();
-    try (KafkaConsumer<String, EdgeSummary> consumer =
-        new KafkaConsumer<>(
-            config, new StringDeserializer(), Topics.EDGE_SUMMARIES.valueSerde().deserializer())) {
-      List<org.apache.kafka.common.TopicPartition> partitions =
-          consumer.partitionsFor(Topics.EDGE_SUMMARIES.name()).stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read summaries up to " + end);
-        }
-        for (ConsumerRecord<String, EdgeSummary> record : consumer.poll(Duration.ofMillis(300))) {
-          summaries.add(record.value());
-        }
-      }
-    }
-    return summaries;
+    var deserializer = Topics.EDGE_SUMMARIES.valueSerde().deserializer();
+    return TopicReader.readAll(bootstrap, Topics.EDGE_SUMMARIES.name()).stream()
+        .map(value -> deserializer.deserialize(Topics.EDGE_SUMMARIES.name(), value))
+        .toList();
   }
 
   /** How many copies of each summary (by natural key) arrived; all 1 when nothing was doubled. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.fieldline.schema.DeadLetters;
+import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.stats.RunningStats;
@@ -175,9 +176,9 @@ class GlobalJobIT {
               StandardCharsets.UTF_8);
       assertThat(origin).as("origin header of %s", copy.getKey()).isEqualTo(copy.getOriginRegion());
       assertThat(record.key()).isEqualTo(copy.getKey());
-      seen.add(TwoRegions.identity(copy));
+      seen.add(NaturalKeys.of(copy));
     }
-    List<String> expected = exported.stream().map(TwoRegions::identity).sorted().toList();
+    List<String> expected = exported.stream().map(NaturalKeys::of).sorted().toList();
     assertThat(seen)
         .as("every export in %s's global.aggregates exactly once", region)
         .containsExactlyInAnyOrderElementsOf(expected);

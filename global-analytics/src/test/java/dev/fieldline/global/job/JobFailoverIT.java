@@ -3,6 +3,7 @@ package dev.fieldline.global.job;
 import static dev.fieldline.global.job.Aggregates.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.GlobalAggregate;
@@ -112,12 +113,12 @@ class JobFailoverIT {
         job.cancel().get();
       }
 
-      List<String> expectedIds = exported.stream().map(TwoRegions::identity).toList();
+      List<String> expectedIds = exported.stream().map(NaturalKeys::of).toList();
       for (String region : List.of("eu-west", "us-east")) {
         var cluster = regions.cluster(region);
         List<String> replicated =
             TwoRegions.readAllCommitted(cluster, Topics.GLOBAL_AGGREGATES.name()).stream()
-                .map(r -> TwoRegions.identity(AGGREGATES.decode(r.value(), region)))
+                .map(r -> NaturalKeys.of(AGGREGATES.decode(r.value(), region)))
                 .toList();
         assertThat(replicated)
             .as("every export in %s exactly once", region)

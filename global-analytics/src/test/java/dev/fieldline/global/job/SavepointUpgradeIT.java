@@ -4,6 +4,7 @@ import static dev.fieldline.global.job.Aggregates.MINUTE;
 import static dev.fieldline.global.job.Aggregates.around;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fieldline.schema.NaturalKeys;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.FeatureUpdate;
@@ -101,11 +102,11 @@ class SavepointUpgradeIT {
         after.cancel().get();
       }
 
-      List<String> expected = exported.stream().map(TwoRegions::identity).toList();
+      List<String> expected = exported.stream().map(NaturalKeys::of).toList();
       for (var cluster : List.of(regions.eu, regions.us)) {
         assertThat(
                 TwoRegions.readAllCommitted(cluster, Topics.GLOBAL_AGGREGATES.name()).stream()
-                    .map(r -> TwoRegions.identity(AGGREGATES.decode(r.value(), "test")))
+                    .map(r -> NaturalKeys.of(AGGREGATES.decode(r.value(), "test")))
                     .toList())
             .as("every export once in %s", cluster)
             .containsExactlyInAnyOrderElementsOf(expected);

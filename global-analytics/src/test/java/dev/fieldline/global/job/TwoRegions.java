@@ -4,6 +4,7 @@ import dev.fieldline.global.app.GlobalAnalyticsApp;
 import dev.fieldline.global.config.GlobalConfig;
 import dev.fieldline.global.config.Region;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
+import dev.fieldline.infra.kafka.TopicReader;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.RegionalAggregate;
@@ -79,17 +80,6 @@ final class TwoRegions implements AutoCloseable {
             .build());
   }
 
-  /** What makes a regional aggregate one record: origin, scope, key and window. */
-  static String identity(RegionalAggregate aggregate) {
-    return aggregate.getOriginRegion()
-        + "/"
-        + aggregate.getScope()
-        + "/"
-        + aggregate.getKey()
-        + "@"
-        + aggregate.getWindowStart().toEpochMilli();
-  }
-
   EmbeddedKafkaCluster cluster(String region) {
     return region.equals("eu-west") ? eu : us;
   }
@@ -162,19 +152,7 @@ final class TwoRegions implements AutoCloseable {
   /** Reads everything committed so far: up to each partition's last stable offset. */
   static List<ConsumerRecord<String, byte[]>> readAllCommitted(
       EmbeddedKafkaCluster cluster, String topic) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (var consumer = consumer(cluster)) {
-      List<TopicPartition> partitions = assignFromStart(consumer, topic);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("cannot read " + topic + " of " + cluster + " to its end");
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+    return TopicReader.readRecords(cluster.bootstrapServers(), topic);
   }
 
   private static KafkaConsumer<String, byte[]> consumer(EmbeddedKafkaCluster cluster) {

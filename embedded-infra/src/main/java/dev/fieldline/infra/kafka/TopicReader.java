@@ -1,4 +1,4 @@
-package dev.fieldline.demo;
+package dev.fieldline.infra.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,16 +12,20 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads a whole topic as any client would ({@code read_committed}), up to its current end. */
-final class TopicReader {
+/**
+ * Reads a whole topic as any client would ({@code read_committed}), up to its current end: the last
+ * stable offset of each partition when the read starts. For verifiers that must see everything
+ * committed, no more and no less.
+ */
+public final class TopicReader {
   private TopicReader() {}
 
-  static List<byte[]> readAll(String bootstrap, String topic) {
+  public static List<byte[]> readAll(String bootstrap, String topic) {
     return readRecords(bootstrap, topic).stream().map(ConsumerRecord::value).toList();
   }
 
   /** Whole records, headers included; none when the topic does not exist. */
-  static List<ConsumerRecord<String, byte[]>> readRecords(String bootstrap, String topic) {
+  public static List<ConsumerRecord<String, byte[]>> readRecords(String bootstrap, String topic) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -31,7 +35,7 @@ final class TopicReader {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
             false,
             ConsumerConfig.CLIENT_ID_CONFIG,
-            "chaos-verifier-" + UUID.randomUUID(),
+            "topic-reader-" + UUID.randomUUID(),
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
             5_000);
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
