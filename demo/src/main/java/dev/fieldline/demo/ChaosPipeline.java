@@ -103,18 +103,15 @@ final class ChaosPipeline implements AutoCloseable {
 
     edgeHttpPort = FreePorts.pick();
     edgeSettings =
-        List.of(
-            "gateway-id=gw-" + region,
-            "region=" + region,
-            "data-dir=" + dir.resolve("edge"),
-            "rules-file=" + rules,
-            "mqtt.server-uri=tcp://127.0.0.1:" + edgeLink.port(),
+        RegionStack.edgeSettings(
+            region,
+            dir.resolve("edge"),
+            rules,
+            "tcp://127.0.0.1:" + edgeLink.port(),
+            kafka.bootstrapServers(),
+            EDGE_WINDOW,
             "mqtt.reconnect.max-delay=2s",
-            "uplink.bootstrap-servers=" + kafka.bootstrapServers(),
-            "uplink.retry.max-delay=2s",
-            "windows.size=" + EDGE_WINDOW,
-            "windows.grace=500ms",
-            "windows.idle=2s");
+            "uplink.retry.max-delay=2s");
     startEdge();
 
     doomedAggregator =

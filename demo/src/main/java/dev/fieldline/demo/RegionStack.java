@@ -15,6 +15,7 @@ import dev.fieldline.simulator.Simulator;
 import dev.fieldline.simulator.SimulatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,16 +64,13 @@ final class RegionStack implements AutoCloseable {
               .load(
                   null,
                   Map.of(),
-                  List.of(
-                      "gateway-id=gw-" + region,
-                      "region=" + region,
-                      "data-dir=" + dir.resolve("edge"),
-                      "rules-file=" + rules,
-                      "mqtt.server-uri=" + mqtt.serverUri(),
-                      "uplink.bootstrap-servers=" + kafka.bootstrapServers(),
-                      "windows.size=" + settings.edgeWindow(),
-                      "windows.grace=500ms",
-                      "windows.idle=2s",
+                  edgeSettings(
+                      region,
+                      dir.resolve("edge"),
+                      rules,
+                      mqtt.serverUri(),
+                      kafka.bootstrapServers(),
+                      settings.edgeWindow(),
                       "http.host=127.0.0.1",
                       "http.port=0"));
       edge = new EdgeAgent(edgeConfig, RulesFile.load(rules)).start();
@@ -109,6 +107,34 @@ final class RegionStack implements AutoCloseable {
       closeAll(aggregator, edge, kafka, mqtt);
       throw e;
     }
+  }
+
+  /**
+   * A region's edge agent on loopback with short windows that still close promptly when devices
+   * fall silent; {@code more} are further overrides.
+   */
+  static List<String> edgeSettings(
+      String region,
+      Path dataDir,
+      Path rules,
+      String mqttUri,
+      String bootstrap,
+      String window,
+      String... more) {
+    List<String> settings =
+        new ArrayList<>(
+            List.of(
+                "gateway-id=gw-" + region,
+                "region=" + region,
+                "data-dir=" + dataDir,
+                "rules-file=" + rules,
+                "mqtt.server-uri=" + mqttUri,
+                "uplink.bootstrap-servers=" + bootstrap,
+                "windows.size=" + window,
+                "windows.grace=500ms",
+                "windows.idle=2s"));
+    settings.addAll(List.of(more));
+    return settings;
   }
 
   /** A region's fleet: every device type, a site per five devices, names prefixed by region. */
