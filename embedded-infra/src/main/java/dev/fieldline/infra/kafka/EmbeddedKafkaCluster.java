@@ -1,5 +1,7 @@
 package dev.fieldline.infra.kafka;
 
+import dev.fieldline.infra.tls.IssuedIdentity;
+import dev.fieldline.infra.tls.KafkaTlsClient;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,13 +34,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
   private final String name;
   private final KafkaClusterTestKit cluster;
+  private final Map<String, Object> adminConfig;
   private final Admin admin;
 
-  private EmbeddedKafkaCluster(String name, KafkaClusterTestKit cluster) {
+  private EmbeddedKafkaCluster(
+      String name, KafkaClusterTestKit cluster, Map<String, Object> adminSecurity) {
     this.name = name;
     this.cluster = cluster;
-    this.admin =
-        Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    this.adminConfig = new HashMap<>(adminSecurity);
+    adminConfig.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    this.admin = Admin.create(adminConfig);
   }
 
   /** Starts a cluster with Fieldline's defaults; {@code name} appears in logs only. */
@@ -51,6 +56,41 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
    * transaction.max.timeout.ms}).
    */
   public static EmbeddedKafkaCluster start(String name, Map<String, String> brokerConfig) {
+    return start(name, brokerConfig, null);
+  }
+
+  /**
+   * Starts a zero-trust cluster: every listener (clients' and controller's) speaks TLS and wants a
+   * client certificate from the broker's authority; principals are the certificates' CNs ({@code
+   * User:edge-eu-west}); KRaft's {@code StandardAuthorizer} refuses whatever no ACL allows. Only
+   * the broker's and the admin's identities are super users; {@link #clientConfig()} and {@link
+   * #admin()} act as the admin, who then grants each service its ACLs.
+   */
+  public static EmbeddedKafkaCluster startSecure(
+      String name, IssuedIdentity broker, IssuedIdentity admin, Map<String, String> brokerConfig) {
+    Map<String, String> config = new HashMap<>(brokerConfig);
+    config.put("ssl.keystore.type", "PKCS12");
+    config.put("ssl.keystore.location", broker.keystore().toAbsolutePath().toString());
+    config.put("ssl.keystore.password", broker.keystorePassword());
+    config.put("ssl.key.password", broker.keystorePassword());
+    config.put("ssl.truststore.type", "PKCS12");
+    config.put("ssl.truststore.location", broker.truststore().toAbsolutePath().toString());
+    config.put("ssl.truststore.password", broker.truststorePassword());
+    config.put("ssl.client.auth", "required");
+    config.put("ssl.principal.mapping.rules", PRINCIPAL_IS_COMMON_NAME);
+    config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    config.put("allow.everyone.if.no.acl.found", "false");
+    config.put("super.users", "User:" + broker.name() + ";User:" + admin.name());
+    // The test kit's builder offers PLAINTEXT and SASL only, but keeps a protocol map given to it.
+    config.put("listener.security.protocol.map", "EXTERNAL:SSL,CONTROLLER:SSL");
+    return start(name, config, KafkaTlsClient.clientConfig(admin));
+  }
+
+  /** Maps a certificate subject to its CN, so that ACLs name identities, not whole DNs. */
+  public static final String PRINCIPAL_IS_COMMON_NAME = "RULE:^(.*,)?CN=([^,]+)(,.*)?$/$2/,DEFAULT";
+
+  private static EmbeddedKafkaCluster start(
+      String name, Map<String, String> brokerConfig, Map<String, Object> adminSecurity) {
     long started = System.nanoTime();
     Map<String, String> config = new HashMap<>(defaultBrokerConfig());
     config.putAll(brokerConfig);
@@ -69,7 +109,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      EmbeddedKafkaCluster embedded = new EmbeddedKafkaCluster(name, cluster);
+      EmbeddedKafkaCluster embedded =
+          new EmbeddedKafkaCluster(name, cluster, adminSecurity == null ? Map.of() : adminSecurity);
       log.info(
           "Kafka cluster {} up at {} in {} ms",
           name,
@@ -115,9 +156,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
   }
 
-  /** Client settings pointing at this cluster, to extend with producer or consumer settings. */
+  /**
+   * Client settings pointing at this cluster, to extend with producer or consumer settings; on a
+   * secure cluster they carry the admin's identity.
+   */
   public Map<String, Object> clientConfig() {
-    return new HashMap<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    return new HashMap<>(adminConfig);
+  }
+
+  /** The cluster's admin client (the admin's identity on a secure cluster); do not close it. */
+  public Admin admin() {
+    return admin;
   }
 
   /** Creates the topics, ignoring those that exist already, and waits until they are usable. */

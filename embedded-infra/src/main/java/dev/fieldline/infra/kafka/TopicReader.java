@@ -2,6 +2,7 @@ package dev.fieldline.infra.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,10 +27,18 @@ public final class TopicReader {
 
   /** Whole records, headers included; none when the topic does not exist. */
   public static List<ConsumerRecord<String, byte[]>> readRecords(String bootstrap, String topic) {
-    Map<String, Object> config =
+    return readRecords(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic);
+  }
+
+  /**
+   * Whole records, headers included, as the client {@code clientConfig} describes (bootstrap
+   * servers and security); none when the topic does not exist.
+   */
+  public static List<ConsumerRecord<String, byte[]>> readRecords(
+      Map<String, Object> clientConfig, String topic) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.putAll(
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG,
             "read_committed",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -37,7 +46,7 @@ public final class TopicReader {
             ConsumerConfig.CLIENT_ID_CONFIG,
             "topic-reader-" + UUID.randomUUID(),
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            5_000);
+            5_000));
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -6,6 +6,7 @@ import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Optionally: a TLS listener (server-verified or mutual), username/password authentication, and
  * file persistence so that sessions and queued messages survive a restart on the same data folder.
+ * With an {@link MqttAccessPolicy} the broker is zero trust: no plain listener, every client needs
+ * a certificate from the trusted authority, and may publish and subscribe only where the policy
+ * lets its identity.
  */
 public final class EmbeddedMqttBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedMqttBroker.class);
@@ -51,6 +56,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
   private EmbeddedHiveMQ hivemq;
   private int port;
   private int tlsPort = -1;
+  private final AtomicLong refusedConnections = new AtomicLong();
 
   private EmbeddedMqttBroker(Builder settings) {
     this.settings = settings;
@@ -109,26 +115,36 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
             .withDataFolder(home.resolve("data"))
             .withExtensionsFolder(home.resolve("extensions"))
             .withoutLoggingBootstrap();
-    if (!settings.users.isEmpty()) {
-      builder.withEmbeddedExtension(passwordExtension(settings.users));
+    if (settings.accessPolicy != null) {
+      builder.withEmbeddedExtension(
+          authenticationExtension(
+              "fieldline-certificate-auth",
+              new CertificateAuthenticator(settings.accessPolicy, refusedConnections)));
+    } else if (!settings.users.isEmpty()) {
+      builder.withEmbeddedExtension(
+          authenticationExtension(
+              "fieldline-password-auth", new PasswordAuthenticator(settings.users)));
     }
     hivemq = builder.build();
     hivemq.start().join();
     log.info(
-        "MQTT broker up at {}{} in {} ms",
-        serverUri(),
-        tlsPort > 0 ? " and " + tlsServerUri() : "",
+        "MQTT broker up at {} in {} ms",
+        hasPlainListener()
+            ? serverUri() + (tlsPort > 0 ? " and " + tlsServerUri() : "")
+            : tlsServerUri() + " (mutual TLS, access policy)",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
   private void writeConfig() {
     StringBuilder xml = new StringBuilder();
     xml.append("<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners>\n");
-    xml.append("    <tcp-listener>\n")
-        .append("      <port>")
-        .append(port)
-        .append("</port>\n      <bind-address>127.0.0.1</bind-address>\n")
-        .append("    </tcp-listener>\n");
+    if (hasPlainListener()) {
+      xml.append("    <tcp-listener>\n")
+          .append("      <port>")
+          .append(port)
+          .append("</port>\n      <bind-address>127.0.0.1</bind-address>\n")
+          .append("    </tcp-listener>\n");
+    }
     if (settings.tls != null) {
       MqttTls tls = settings.tls;
       xml.append("    <tls-tcp-listener>\n      <port>")
@@ -171,12 +187,12 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     }
   }
 
-  private static EmbeddedExtension passwordExtension(Map<String, String> users) {
+  private static EmbeddedExtension authenticationExtension(
+      String id, SimpleAuthenticator authenticator) {
     ExtensionMain main =
         new ExtensionMain() {
           @Override
           public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-            PasswordAuthenticator authenticator = new PasswordAuthenticator(users);
             Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
           }
 
@@ -184,8 +200,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
           public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
         };
     return EmbeddedExtension.builder()
-        .withId("fieldline-password-auth")
-        .withName("Fieldline password authentication")
+        .withId(id)
+        .withName(id)
         .withVersion("1")
         .withPriority(1000)
         .withStartPriority(1000)
@@ -209,8 +225,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     return port;
   }
 
-  /** The plain TCP listener, e.g. {@code tcp://127.0.0.1:41883}. */
+  /** The plain TCP listener, e.g. {@code tcp://127.0.0.1:41883}; none under an access policy. */
   public String serverUri() {
+    if (!hasPlainListener()) {
+      throw new IllegalStateException("this broker accepts mutual TLS only: " + tlsServerUri());
+    }
     return "tcp://" + host() + ":" + port;
   }
 
@@ -220,6 +239,15 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
       throw new IllegalStateException("this broker has no TLS listener");
     }
     return "ssl://" + host() + ":" + tlsPort;
+  }
+
+  private boolean hasPlainListener() {
+    return settings.accessPolicy == null;
+  }
+
+  /** Connections the access policy refused (no or wrong identity); TLS refusals come earlier. */
+  public long refusedConnections() {
+    return refusedConnections.get();
   }
 
   /** Messages the broker discarded (queue full, expired, no matching session...), all reasons. */
@@ -245,7 +273,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     if (hivemq != null) {
       hivemq.stop().join();
       stopQuietly();
-      log.info("MQTT broker at {} stopped", serverUri());
+      log.info("MQTT broker on port {} stopped", hasPlainListener() ? port : tlsPort);
     }
   }
 
@@ -297,6 +325,7 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     private int inflightWindow = 1_000;
     private Map<String, String> users = Map.of();
     private MqttTls tls;
+    private MqttAccessPolicy accessPolicy;
 
     private Builder() {}
 
@@ -365,7 +394,20 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Zero trust: only the mutual-TLS listener (which {@link #tls} must configure), and every
+     * identity limited to what the policy grants it.
+     */
+    public Builder accessPolicy(MqttAccessPolicy accessPolicy) {
+      this.accessPolicy = accessPolicy;
+      return this;
+    }
+
     public EmbeddedMqttBroker start() {
+      if (accessPolicy != null
+          && (tls == null || tls.clientAuthentication() != MqttTls.ClientAuthentication.REQUIRED)) {
+        throw new IllegalStateException("an access policy needs a mutual TLS listener");
+      }
       return new EmbeddedMqttBroker(this).startBroker();
     }
   }
