@@ -9,6 +9,7 @@ import dev.fieldline.edge.io.MqttSettings;
 import dev.fieldline.edge.io.ReconnectPolicy;
 import dev.fieldline.edge.io.TlsSettings;
 import dev.fieldline.schema.DeadLetters;
+import dev.fieldline.support.config.ClientProperties;
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
 import java.nio.file.Path;
@@ -58,6 +59,13 @@ public class EdgeConfig implements Validated {
     public String clientId = "";
 
     public String telemetryTopic = "sites/{siteId}/devices/{deviceId}/telemetry";
+
+    /**
+     * Sites whose devices this agent serves, one subscription each; empty for every site on the
+     * broker. A zero-trust broker grants a gateway its own sites only.
+     */
+    public List<String> sites = new ArrayList<>();
+
     public Duration sessionExpiry = Duration.ofDays(1);
     public Duration keepAlive = Duration.ofSeconds(30);
     public int receiveMaximum = 65_535;
@@ -145,8 +153,11 @@ public class EdgeConfig implements Validated {
   public static class Uplink {
     public String bootstrapServers = "localhost:9092";
 
-    /** Extra Kafka client properties (security, timeouts). */
+    /** Extra Kafka client properties (security, timeouts); no secrets. */
     public Map<String, String> client = new LinkedHashMap<>();
+
+    /** Client properties that are secrets, e.g. ssl.keystore.password: {file: /etc/...}. */
+    public Map<String, SecretRef> clientSecrets = new LinkedHashMap<>();
 
     public int batchSize = 500;
     public Reconnect retry = new Reconnect();
@@ -162,6 +173,8 @@ public class EdgeConfig implements Validated {
     public String bootstrapServers = "";
 
     public Map<String, String> client = new LinkedHashMap<>();
+
+    public Map<String, SecretRef> clientSecrets = new LinkedHashMap<>();
 
     /** How long the home region must be unreachable before later entries go to the secondary. */
     public Duration failoverAfter = Duration.ofSeconds(30);
@@ -240,6 +253,15 @@ public class EdgeConfig implements Validated {
     if (uplink.batchSize < 1) {
       problems.add("uplink.batch-size: at least 1");
     }
+    problems.addAll(ClientProperties.problems("uplink", uplink.client, uplink.clientSecrets));
+    problems.addAll(
+        ClientProperties.problems(
+            "uplink.secondary", uplink.secondary.client, uplink.secondary.clientSecrets));
+    for (String site : mqtt.sites) {
+      if (!site.matches("[^/+#]+")) {
+        problems.add("mqtt.sites: '" + site + "' is not a site id (no '/', '+' or '#')");
+      }
+    }
     if (hasSecondary()) {
       String secondary = uplink.secondary.region;
       if (secondary.isBlank() || secondary.equals(region)) {
@@ -312,7 +334,7 @@ public class EdgeConfig implements Validated {
     return new MqttSettings(
         mqtt.serverUri,
         effectiveClientId(),
-        new TopicTemplate(mqtt.telemetryTopic).filter(),
+        subscriptions(),
         mqtt.sessionExpiry,
         mqtt.keepAlive,
         mqtt.receiveMaximum,
@@ -322,19 +344,35 @@ public class EdgeConfig implements Validated {
         mqtt.reconnect.policy());
   }
 
+  private List<String> subscriptions() {
+    TopicTemplate telemetry = new TopicTemplate(mqtt.telemetryTopic);
+    return mqtt.sites.isEmpty()
+        ? List.of(telemetry.filter())
+        : mqtt.sites.stream().map(telemetry::filter).toList();
+  }
+
   /** Client properties for the home region's cluster. */
   public Map<String, Object> kafkaConfig() {
-    return kafkaConfig(uplink.bootstrapServers, uplink.client, "");
+    return kafkaConfig(
+        uplink.bootstrapServers,
+        ClientProperties.resolve("uplink", uplink.client, uplink.clientSecrets, System.getenv()),
+        "");
   }
 
   /** Client properties for the secondary region's cluster; only when {@link #hasSecondary()}. */
   public Map<String, Object> secondaryKafkaConfig() {
     return kafkaConfig(
-        uplink.secondary.bootstrapServers, uplink.secondary.client, "-" + uplink.secondary.region);
+        uplink.secondary.bootstrapServers,
+        ClientProperties.resolve(
+            "uplink.secondary",
+            uplink.secondary.client,
+            uplink.secondary.clientSecrets,
+            System.getenv()),
+        "-" + uplink.secondary.region);
   }
 
   private Map<String, Object> kafkaConfig(
-      String bootstrap, Map<String, String> client, String clientIdSuffix) {
+      String bootstrap, Map<String, Object> client, String clientIdSuffix) {
     Map<String, Object> config = new HashMap<>(client);
     config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.putIfAbsent(

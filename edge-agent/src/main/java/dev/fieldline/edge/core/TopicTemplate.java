@@ -47,6 +47,11 @@ public final class TopicTemplate {
     return template.replace(SITE, "+").replace(DEVICE, "+");
   }
 
+  /** The subscription filter for one site's devices, e.g. {@code sites/s1/devices/+/telemetry}. */
+  public String filter(String siteId) {
+    return render(siteId, "+");
+  }
+
   public String render(String siteId, String deviceId) {
     List<String> parts = new ArrayList<>(List.of(segments));
     parts.set(siteIndex, siteId);

@@ -1,5 +1,6 @@
 package dev.fieldline.edge.io;
 
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -89,6 +90,24 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
     return options;
   }
 
+  /**
+   * A SUBACK can refuse a filter (a zero-trust broker's policy): the agent would then hear nothing
+   * from those devices, so it treats it like a failed connection, loudly, and tries again later.
+   */
+  private static void refuseDeniedSubscriptions(String[] filters, int[] reasonCodes)
+      throws MqttException {
+    for (int i = 0; reasonCodes != null && i < reasonCodes.length && i < filters.length; i++) {
+      if (reasonCodes[i] >= 0x80) {
+        log.error(
+            "the broker refused the subscription to {} (reason code {}): check what its access"
+                + " policy grants this gateway's identity",
+            filters[i],
+            reasonCodes[i]);
+        throw new MqttException(reasonCodes[i]);
+      }
+    }
+  }
+
   private void connectNow() {
     if (closing) {
       return;
@@ -98,8 +117,12 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
       // CONNACK, and they must be acknowledged on this connection.
       long id = connection.incrementAndGet();
       client.connect(options()).waitForCompletion(15_000);
-      IMqttToken subscribed = client.subscribe(settings.subscription(), 1);
+      String[] filters = settings.subscriptions().toArray(String[]::new);
+      int[] qos = new int[filters.length];
+      Arrays.fill(qos, 1);
+      IMqttToken subscribed = client.subscribe(filters, qos);
       subscribed.waitForCompletion(10_000);
+      refuseDeniedSubscriptions(filters, subscribed.getReasonCodes());
       connectedAt = System.currentTimeMillis();
       connected = true;
       if (attempts > 0) {
@@ -110,7 +133,7 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
           settings.serverUri(),
           settings.clientId(),
           id,
-          settings.subscription());
+          settings.subscriptions());
       attempts = 0;
     } catch (MqttException e) {
       attempts++;

@@ -1,13 +1,14 @@
 package dev.fieldline.edge.io;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the agent connects to its local MQTT broker.
  *
  * @param serverUri {@code tcp://host:port} or {@code ssl://host:port}
  * @param clientId the persistent session's client id
- * @param subscription the telemetry topic filter
+ * @param subscriptions the telemetry topic filters: every site's, or one per site served
  * @param sessionExpiry how long the broker keeps the session (and queues readings) while the agent
  *     is away
  * @param keepAlive MQTT keep-alive
@@ -20,7 +21,7 @@ import java.time.Duration;
 public record MqttSettings(
     String serverUri,
     String clientId,
-    String subscription,
+    List<String> subscriptions,
     Duration sessionExpiry,
     Duration keepAlive,
     int receiveMaximum,

@@ -19,7 +19,8 @@ class EdgeConfigTest {
 
     assertThat(config.mqtt.telemetryTopic).isEqualTo("sites/{siteId}/devices/{deviceId}/telemetry");
     assertThat(config.effectiveClientId()).isEqualTo("fieldline-edge-gateway-1");
-    assertThat(config.mqttSettings().subscription()).isEqualTo("sites/+/devices/+/telemetry");
+    assertThat(config.mqttSettings().subscriptions())
+        .containsExactly("sites/+/devices/+/telemetry");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.fieldline.global.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import dev.fieldline.support.config.ClientProperties;
 import dev.fieldline.support.config.ConfigException;
 import dev.fieldline.support.config.SecretRef;
 import java.util.ArrayList;
@@ -51,12 +52,8 @@ public class Region {
   /** Every client property of this region, secrets resolved from the given environment. */
   public Properties clientProperties(Map<String, String> environment) {
     Properties properties = new Properties();
-    properties.putAll(client);
-    clientSecrets.forEach(
-        (property, secret) ->
-            properties.put(
-                property,
-                secret.resolve("regions." + name + ".client-secrets." + property, environment)));
+    properties.putAll(
+        ClientProperties.resolve("regions." + name, client, clientSecrets, environment));
     properties.put("bootstrap.servers", bootstrapServers);
     return properties;
   }
@@ -72,12 +69,7 @@ public class Region {
     if (client.containsKey("bootstrap.servers")) {
       problems.add("client.bootstrap.servers: set bootstrap-servers instead");
     }
-    clientSecrets.forEach(
-        (property, secret) -> {
-          if (!secret.isSet()) {
-            problems.add("client-secrets." + property + ": set env or file");
-          }
-        });
+    problems.addAll(ClientProperties.problems("regions." + name, client, clientSecrets));
     return problems;
   }
 

@@ -50,7 +50,7 @@ public final class RegionalAggregator implements AutoCloseable {
 
   public RegionalAggregator start() {
     if (config.kafka.createTopics) {
-      Map<String, Object> admin = new HashMap<>(config.kafka.client);
+      Map<String, Object> admin = new HashMap<>(config.clientProperties());
       admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka.bootstrapServers);
       TopicSetup.createMissing(admin, config.kafka.partitions, config.kafka.replicationFactor);
     }

@@ -4,6 +4,7 @@ import dev.fieldline.regional.residency.Pseudonymizer;
 import dev.fieldline.regional.residency.ResidencyPolicy;
 import dev.fieldline.regional.topology.RegionalSettings;
 import dev.fieldline.schema.v1.Scope;
+import dev.fieldline.support.config.ClientProperties;
 import dev.fieldline.support.config.Durations;
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
@@ -47,6 +48,9 @@ public class AggregatorConfig implements Validated {
 
     /** Extra client properties for every client (security, timeouts), e.g. security.protocol. */
     public Map<String, String> client = new LinkedHashMap<>();
+
+    /** Client properties that are secrets, e.g. ssl.keystore.password: {env: KEYSTORE_PASS}. */
+    public Map<String, SecretRef> clientSecrets = new LinkedHashMap<>();
 
     /** Create missing topics at start-up (input, output and dead-letter topics). */
     public boolean createTopics = true;
@@ -197,6 +201,7 @@ public class AggregatorConfig implements Validated {
               + Durations.format(dedup.retention)
               + ")");
     }
+    problems.addAll(ClientProperties.problems("kafka", kafka.client, kafka.clientSecrets));
     if (health.recentDecisions < 0) {
       problems.add("health.recent-decisions: must not be negative");
     }
@@ -244,10 +249,15 @@ public class AggregatorConfig implements Validated {
         policy);
   }
 
+  /** Every client property for the region's cluster, secrets resolved; no bootstrap servers. */
+  public Map<String, Object> clientProperties() {
+    return ClientProperties.resolve("kafka", kafka.client, kafka.clientSecrets, System.getenv());
+  }
+
   /** Kafka Streams properties: exactly-once, with the client properties layered in. */
   public Properties streamsProperties(int httpPort) {
     Properties props = new Properties();
-    props.putAll(kafka.client);
+    props.putAll(clientProperties());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, effectiveApplicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
