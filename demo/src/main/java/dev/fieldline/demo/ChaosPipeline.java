@@ -171,8 +171,9 @@ final class ChaosPipeline implements AutoCloseable {
             EDGE_WINDOW,
             REGIONAL_WINDOW.toSeconds() + "s",
             CHECKPOINT_INTERVAL,
-            settings.drainTimeout());
-    steady = keep(RegionStack.start(settings.steadyRegion(), demo, work, rules()));
+            settings.drainTimeout(),
+            false);
+    steady = keep(RegionStack.start(settings.steadyRegion(), demo, work, rules(), null));
   }
 
   /**

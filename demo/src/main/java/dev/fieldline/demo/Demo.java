@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Demo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
+  static final String GLOBAL_JOB_NAME = "fieldline-demo-global";
 
   private final DemoSettings settings;
   private final Console console;
@@ -37,6 +38,7 @@ final class Demo implements AutoCloseable {
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private JobClient globalJob;
   private Path work;
+  private ZeroTrust zeroTrust;
   private volatile boolean stopRequested;
 
   Demo(DemoSettings settings, Console console) {
@@ -55,8 +57,14 @@ final class Demo implements AutoCloseable {
     out.printf(
         "starting %d regions %s, the global job and %d devices per region ...%n",
         settings.regions().size(), settings.regions(), settings.devicesPerRegion());
+    if (settings.secure()) {
+      zeroTrust = ZeroTrust.create(work.resolve("pki"));
+      out.printf(
+          "zero trust: certificate authority and one certificate per identity in %s%n",
+          zeroTrust.directory());
+    }
     for (String region : settings.regions()) {
-      RegionStack stack = RegionStack.start(region, settings, work, rules);
+      RegionStack stack = RegionStack.start(region, settings, work, rules, zeroTrust);
       stacks.put(region, stack);
       toClose.add(stack);
     }
@@ -109,12 +117,15 @@ final class Demo implements AutoCloseable {
     stacks.values().forEach(stack -> regions.put(stack.region, stack.kafka.bootstrapServers()));
     GlobalConfig config =
         globalConfig(
-            "fieldline-demo-global",
+            GLOBAL_JOB_NAME,
             regions,
             settings.checkpointInterval(),
             settings.regionalWindow(),
             Duration.ofSeconds(5),
             work);
+    if (zeroTrust != null) {
+      config.regions.forEach(zeroTrust::secure);
+    }
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(GlobalJob.configuration(config));
     GlobalJob.build(env, config);
@@ -152,6 +163,11 @@ final class Demo implements AutoCloseable {
       throw new IllegalStateException("global job config: " + problems);
     }
     return config;
+  }
+
+  /** The secure run's identities; null for a plaintext run. */
+  ZeroTrust zeroTrust() {
+    return zeroTrust;
   }
 
   Map<String, RegionStack> stacks() {

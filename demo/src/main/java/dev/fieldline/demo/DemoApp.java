@@ -58,6 +58,14 @@ public final class DemoApp implements Callable<Integer> {
   boolean chaos;
 
   @Option(
+      names = "--secure",
+      description =
+          "Zero trust: make a throwaway certificate authority and a certificate per broker,"
+              + " service, gateway and device, and run every hop over mutual TLS with per-identity"
+              + " access rules (MQTT access policy, Kafka ACLs).")
+  boolean secure;
+
+  @Option(
       names = "--plain",
       description = "Append frames instead of redrawing (also when output is not a terminal).")
   boolean plain;
@@ -96,7 +104,8 @@ public final class DemoApp implements Callable<Integer> {
             "5s",
             "10s",
             Duration.ofSeconds(2),
-            Duration.ofSeconds(90));
+            Duration.ofSeconds(90),
+            secure);
     String logFile = System.getProperty("fieldline.log", "fieldline-demo.log");
     boolean inPlace = !plain && System.console() != null;
     Demo demo = new Demo(settings, new Console(System.out, inPlace, logFile));

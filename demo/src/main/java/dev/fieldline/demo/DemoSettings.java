@@ -16,6 +16,7 @@ import java.util.List;
  * @param regionalWindow the aggregators' and the global job's window
  * @param checkpointInterval the global job's checkpoint interval
  * @param drainTimeout how long to wait, after the devices stop, for every tier to balance
+ * @param secure mutual TLS and per-identity access rules on every hop, from a throwaway CA
  */
 record DemoSettings(
     List<String> regions,
@@ -27,4 +28,5 @@ record DemoSettings(
     String edgeWindow,
     String regionalWindow,
     Duration checkpointInterval,
-    Duration drainTimeout) {}
+    Duration drainTimeout,
+    boolean secure) {}

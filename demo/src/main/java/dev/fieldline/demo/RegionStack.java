@@ -46,8 +46,12 @@ final class RegionStack implements AutoCloseable {
     this.simulator = simulator;
   }
 
-  /** Starts the region's brokers and services; the fleet is created, not started. */
-  static RegionStack start(String region, DemoSettings settings, Path workDir, Path rules)
+  /**
+   * Starts the region's brokers and services; the fleet is created, not started. With {@code
+   * zeroTrust} every hop is mutual TLS with per-identity access rules; null for plaintext.
+   */
+  static RegionStack start(
+      String region, DemoSettings settings, Path workDir, Path rules, ZeroTrust zeroTrust)
       throws Exception {
     Path dir = Files.createDirectories(workDir.resolve(region));
     EmbeddedMqttBroker mqtt = null;
@@ -55,9 +59,27 @@ final class RegionStack implements AutoCloseable {
     EdgeAgent edge = null;
     RegionalAggregator aggregator = null;
     try {
-      mqtt = EmbeddedMqttBroker.builder().dataDirectory(dir.resolve("mqtt")).start();
-      kafka = EmbeddedKafkaCluster.start(region);
+      SimulatorSettings fleet =
+          fleet(
+              region,
+              "",
+              settings.devicesPerRegion(),
+              settings.ratePerRegion(),
+              settings.anomalyRate(),
+              settings.malformedRate());
+      String gatewayId = "gw-" + region;
+      ZeroTrust.RegionIdentities ids =
+          zeroTrust == null ? null : zeroTrust.issue(region, gatewayId, fleet);
+      EmbeddedMqttBroker.Builder mqttSettings =
+          EmbeddedMqttBroker.builder().dataDirectory(dir.resolve("mqtt"));
+      mqtt = (zeroTrust == null ? mqttSettings : zeroTrust.mqttBroker(ids, mqttSettings)).start();
+      kafka = zeroTrust == null ? EmbeddedKafkaCluster.start(region) : zeroTrust.kafkaCluster(ids);
       TopicSetup.createMissing(kafka.clientConfig(), 3, (short) 1);
+      String mqttUri = zeroTrust == null ? mqtt.serverUri() : mqtt.tlsServerUri();
+      List<String> edgeOverrides = new ArrayList<>(List.of("http.host=127.0.0.1", "http.port=0"));
+      if (zeroTrust != null) {
+        edgeOverrides.addAll(zeroTrust.edgeSettings(ids));
+      }
 
       EdgeConfig edgeConfig =
           EdgeAgentApp.loader()
@@ -68,40 +90,46 @@ final class RegionStack implements AutoCloseable {
                       region,
                       dir.resolve("edge"),
                       rules,
-                      mqtt.serverUri(),
+                      mqttUri,
                       kafka.bootstrapServers(),
                       settings.edgeWindow(),
-                      "http.host=127.0.0.1",
-                      "http.port=0"));
+                      edgeOverrides.toArray(String[]::new)));
       edge = new EdgeAgent(edgeConfig, RulesFile.load(rules)).start();
 
+      List<String> aggregatorOverrides =
+          new ArrayList<>(
+              List.of(
+                  "region=" + region,
+                  "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                  "kafka.create-topics=false",
+                  "streams.state-dir=" + dir.resolve("streams"),
+                  "streams.commit-interval=500ms",
+                  "windows.size=" + settings.regionalWindow(),
+                  "windows.grace=3s",
+                  "windows.idle-close=3s",
+                  "http.host=127.0.0.1",
+                  "http.port=0"));
+      if (zeroTrust != null) {
+        aggregatorOverrides.addAll(ZeroTrust.kafkaClientSettings("kafka", ids.aggregator()));
+      }
       AggregatorConfig aggregatorConfig =
-          RegionalAggregatorApp.loader()
-              .load(
-                  null,
-                  Map.of(),
-                  List.of(
-                      "region=" + region,
-                      "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                      "kafka.create-topics=false",
-                      "streams.state-dir=" + dir.resolve("streams"),
-                      "streams.commit-interval=500ms",
-                      "windows.size=" + settings.regionalWindow(),
-                      "windows.grace=3s",
-                      "windows.idle-close=3s",
-                      "http.host=127.0.0.1",
-                      "http.port=0"));
+          RegionalAggregatorApp.loader().load(null, Map.of(), aggregatorOverrides);
+      if (zeroTrust != null) {
+        zeroTrust.grant(
+            kafka, ids, aggregatorConfig.effectiveApplicationId(), Demo.GLOBAL_JOB_NAME);
+      }
       aggregator = new RegionalAggregator(aggregatorConfig).start();
 
       Simulator simulator =
           new Simulator(
               fleet(
                   region,
-                  mqtt.serverUri(),
+                  mqttUri,
                   settings.devicesPerRegion(),
                   settings.ratePerRegion(),
                   settings.anomalyRate(),
-                  settings.malformedRate()));
+                  settings.malformedRate()),
+              zeroTrust == null ? null : zeroTrust.devices());
       return new RegionStack(region, mqtt, kafka, edge, aggregator, simulator);
     } catch (Exception | Error e) {
       closeAll(aggregator, edge, kafka, mqtt);

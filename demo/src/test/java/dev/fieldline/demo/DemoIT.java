@@ -32,7 +32,8 @@ class DemoIT {
             "5s",
             "10s",
             Duration.ofSeconds(1),
-            Duration.ofSeconds(90));
+            Duration.ofSeconds(90),
+            false);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     boolean balanced;

@@ -2,12 +2,18 @@ package dev.fieldline.simulator;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -19,18 +25,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fleet of devices publishing over one MQTT v5 connection at a steady target rate, QoS 1. Every
- * acknowledged publish is written into the {@link Ledger}; publishes in flight are bounded by the
- * broker's receive maximum, so a slow broker slows the fleet instead of failing it.
+ * A fleet of devices publishing over one MQTT v5 connection (or, with {@link DeviceIdentities}, one
+ * mutual-TLS connection per device) at a steady target rate, QoS 1. Every acknowledged publish is
+ * written into the {@link Ledger}; publishes in flight are bounded by the broker's receive maximum,
+ * so a slow broker slows the fleet instead of failing it.
  */
 public final class Simulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Simulator.class);
+  private static final int CONNECTING_AT_ONCE = 8;
 
   private final SimulatorSettings settings;
   private final Ledger ledger = new Ledger();
   private final List<SimulatedDevice> fleet = new ArrayList<>();
   private final Random random;
-  private MqttAsyncClient client;
+  private final DeviceIdentities identities;
+  private final Map<String, MqttAsyncClient> clients = new LinkedHashMap<>();
   private Semaphore inFlight;
   private int permits;
   private Thread loop;
@@ -38,7 +47,13 @@ public final class Simulator implements AutoCloseable {
   private long spoiledSoFar;
 
   public Simulator(SimulatorSettings settings) {
+    this(settings, null);
+  }
+
+  /** A fleet where every device connects with its own certificate from {@code identities}. */
+  public Simulator(SimulatorSettings settings, DeviceIdentities identities) {
     this.settings = settings;
+    this.identities = identities;
     this.random = new Random(settings.seed());
     for (int i = 0; i < settings.devices(); i++) {
       DeviceType type = settings.types().get(i % settings.types().size());
@@ -51,19 +66,18 @@ public final class Simulator implements AutoCloseable {
 
   /** Connects and starts publishing in the background. */
   public Simulator start() throws MqttException {
-    client =
-        new MqttAsyncClient(settings.brokerUri(), settings.clientId(), new MemoryPersistence());
-    MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setCleanStart(true);
-    options.setAutomaticReconnect(true);
-    options.setConnectionTimeout(10);
-    IMqttToken connected = client.connect(options);
-    connected.waitForCompletion(15_000);
-    Integer serverMaximum =
-        connected.getResponseProperties() == null
-            ? null
-            : connected.getResponseProperties().getReceiveMaximum();
-    permits = Math.min(settings.maxInFlight(), serverMaximum == null ? 65_535 : serverMaximum);
+    int serverMaximum = 65_535;
+    if (identities == null) {
+      Connection shared = connect(settings.clientId(), null);
+      fleet.forEach(device -> clients.put(device.deviceId, shared.client()));
+      serverMaximum = shared.receiveMaximum();
+    } else {
+      for (Map.Entry<String, Connection> own : connectEachDevice().entrySet()) {
+        clients.put(own.getKey(), own.getValue().client());
+        serverMaximum = Math.min(serverMaximum, own.getValue().receiveMaximum());
+      }
+    }
+    permits = Math.min(settings.maxInFlight(), serverMaximum);
     inFlight = new Semaphore(permits);
     running = true;
     loop = new Thread(this::publishLoop, "simulator-" + settings.clientId());
@@ -77,6 +91,59 @@ public final class Simulator implements AutoCloseable {
         permits);
     return this;
   }
+
+  /**
+   * One mutual-TLS connection per device, several at once: loading a PKCS12 keystore and a TLS
+   * handshake take tens of milliseconds each, too long to do a large fleet one by one.
+   */
+  private Map<String, Connection> connectEachDevice() throws MqttException {
+    ExecutorService pool = Executors.newFixedThreadPool(CONNECTING_AT_ONCE);
+    try {
+      Map<String, Future<Connection>> pending = new LinkedHashMap<>();
+      for (SimulatedDevice device : fleet) {
+        pending.put(
+            device.deviceId,
+            pool.submit(() -> connect(device.deviceId, identities.socketFactory(device.deviceId))));
+      }
+      Map<String, Connection> connected = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<Connection>> each : pending.entrySet()) {
+        connected.put(each.getKey(), each.getValue().get());
+      }
+      return connected;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof MqttException mqtt) {
+        throw mqtt;
+      }
+      throw new IllegalStateException("cannot connect the fleet", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting the fleet", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Connection connect(String clientId, SSLSocketFactory tls) throws MqttException {
+    MqttAsyncClient client =
+        new MqttAsyncClient(settings.brokerUri(), clientId, new MemoryPersistence());
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setCleanStart(true);
+    options.setAutomaticReconnect(true);
+    options.setConnectionTimeout(10);
+    if (tls != null) {
+      options.setSocketFactory(tls);
+    }
+    IMqttToken connected = client.connect(options);
+    connected.waitForCompletion(15_000);
+    Integer maximum =
+        connected.getResponseProperties() == null
+            ? null
+            : connected.getResponseProperties().getReceiveMaximum();
+    return new Connection(client, maximum == null ? 65_535 : maximum);
+  }
+
+  /** A connected client and the receive maximum its broker granted. */
+  private record Connection(MqttAsyncClient client, int receiveMaximum) {}
 
   private void publishLoop() {
     long intervalNanos = (long) (1e9 / settings.messagesPerSecond());
@@ -139,23 +206,25 @@ public final class Simulator implements AutoCloseable {
     MqttMessage message = new MqttMessage(payload);
     message.setQos(1);
     try {
-      client.publish(
-          topic,
-          message,
-          null,
-          new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-              onAck.run();
-              inFlight.release();
-            }
+      clients
+          .get(device.deviceId)
+          .publish(
+              topic,
+              message,
+              null,
+              new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                  onAck.run();
+                  inFlight.release();
+                }
 
-            @Override
-            public void onFailure(IMqttToken token, Throwable failure) {
-              ledger.failed(device.deviceId);
-              inFlight.release();
-            }
-          });
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                  ledger.failed(device.deviceId);
+                  inFlight.release();
+                }
+              });
     } catch (MqttException e) {
       ledger.failed(device.deviceId);
       inFlight.release();
@@ -188,7 +257,7 @@ public final class Simulator implements AutoCloseable {
   @Override
   public void close() throws Exception {
     stop();
-    if (client != null) {
+    for (MqttAsyncClient client : new LinkedHashSet<>(clients.values())) {
       if (client.isConnected()) {
         client.disconnect().waitForCompletion(5_000);
       }

@@ -77,6 +77,14 @@ public final class SimulatorApp implements Callable<Integer> {
   @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
+  @Option(
+      names = "--identities",
+      description =
+          "Folder of per-device certificates (<deviceId>.p12, <deviceId>.password, truststore.p12,"
+              + " truststore.password): one mutual-TLS connection per device, client id = device"
+              + " id. Needs an ssl:// broker.")
+  Path identities;
+
   @Option(names = "--ledger", description = "Also write the per-device ledger as CSV to this file.")
   Path ledgerFile;
 
@@ -112,7 +120,14 @@ public final class SimulatorApp implements Callable<Integer> {
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    try (Simulator simulator = new Simulator(settings)) {
+    DeviceIdentities deviceIdentities;
+    try {
+      deviceIdentities = identities == null ? null : new DeviceIdentities(identities);
+    } catch (IllegalArgumentException e) {
+      System.err.println("invalid option --identities: " + e.getMessage());
+      return 2;
+    }
+    try (Simulator simulator = new Simulator(settings, deviceIdentities)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
       simulator.start();
       if (runFor.isZero()) {

@@ -1,5 +1,6 @@
 package dev.fieldline.support.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,8 +8,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where a secret lives: an environment variable or a file, never the config text itself. {@link
- * #toString()} never shows the secret.
+ * Where a secret lives: an environment variable or a file, never the config text itself. In YAML
+ * either {@code {env: VARIABLE}} / {@code {file: path}} or the short form {@code env:VARIABLE} /
+ * {@code file:path}, which also fits {@code --set} and environment overrides. {@link #toString()}
+ * never shows the secret.
  */
 public final class SecretRef {
   private String env = "";
@@ -20,6 +23,23 @@ public final class SecretRef {
     SecretRef ref = new SecretRef();
     ref.env = variable;
     return ref;
+  }
+
+  /**
+   * The short form, {@code env:VARIABLE} or {@code file:path}. Anything else is refused without
+   * being repeated: it may be a secret written where only its reference belongs.
+   */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  public static SecretRef parse(String text) {
+    if (text != null && text.startsWith("env:") && text.length() > 4) {
+      return fromEnv(text.substring(4));
+    }
+    if (text != null && text.startsWith("file:") && text.length() > 5) {
+      return fromFile(Path.of(text.substring(5)));
+    }
+    throw new ConfigException(
+        "a secret is given as env:VARIABLE or file:PATH (or {env: ...} / {file: ...}),"
+            + " never as its value");
   }
 
   public static SecretRef fromFile(Path path) {

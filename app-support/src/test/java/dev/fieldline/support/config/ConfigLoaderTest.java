@@ -147,6 +147,23 @@ class ConfigLoaderTest {
   }
 
   /** A config shaped like the services' ones. */
+  @Test
+  void shouldTakeASecretReferenceInItsShortForm() {
+    SampleConfig config = loader.load(null, Map.of(), List.of("secret=file:/run/secrets/token"));
+
+    assertThat(config.getSecret().getFile()).isEqualTo("/run/secrets/token");
+    assertThat(loader.load(null, Map.of(), List.of("secret=env:TOKEN")).getSecret().getEnv())
+        .isEqualTo("TOKEN");
+  }
+
+  @Test
+  void shouldRefuseASecretValueWithoutRepeatingIt() {
+    assertThatThrownBy(() -> loader.load(null, Map.of(), List.of("secret=hunter2-value")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("env:VARIABLE or file:PATH")
+        .hasMessageNotContaining("hunter2-value");
+  }
+
   public static class SampleConfig implements Validated {
     public enum Mode {
       LENIENT,
