@@ -69,7 +69,8 @@ public final class ConfigLoader<T extends Validated> {
     Map<String, String> fromEnv = new LinkedHashMap<>();
     for (String key : leafKeys(defaultsTree(), "")) {
       String value = environment.get(envName(key));
-      if (value != null) {
+      // Empty counts as unset: compose files and shells pass unset variables as "".
+      if (value != null && !value.isEmpty()) {
         fromEnv.put(key, value);
       }
     }

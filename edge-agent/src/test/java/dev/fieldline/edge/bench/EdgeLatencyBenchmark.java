@@ -32,7 +32,9 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
  * (the floor MQTT itself costs here); the highest rate each keeps p99 under 10 ms; the decision
  * core's own throughput; the agent's RSS and heap (its own JVM, heap capped at 64 MB).
  *
- * <p>Arguments: {@code [rate] [seconds]}, defaults 5000 readings/s for 5 s.
+ * <p>Arguments: {@code [--tls] [rate] [seconds]}, defaults 5000 readings/s for 5 s. With {@code
+ * --tls} it also measures the agent over mutual TLS against plaintext on one broker, alternating
+ * the two ({@link TlsComparison}), and skips the Mosquitto comparison.
  */
 public final class EdgeLatencyBenchmark {
   private static final int DEVICES = 200;
@@ -41,8 +43,10 @@ public final class EdgeLatencyBenchmark {
   private EdgeLatencyBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int rate = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-    double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
+    List<String> arguments = new ArrayList<>(List.of(args));
+    boolean tls = arguments.remove("--tls");
+    int rate = arguments.size() > 0 ? Integer.parseInt(arguments.get(0)) : 5_000;
+    double seconds = arguments.size() > 1 ? Double.parseDouble(arguments.get(1)) : 5;
 
     CoreThroughput.Result core = CoreThroughput.run(2_000_000, 1_000);
     System.out.printf(
@@ -135,11 +139,16 @@ public final class EdgeLatencyBenchmark {
         responses.close();
         agent.destroy();
         agent.waitFor();
-        compareOnMosquitto(work, kafka.bootstrapServers(), rate, seconds);
+        TlsComparison.Result secured = null;
+        if (tls) {
+          secured = TlsComparison.run(work, kafka.bootstrapServers(), rate, seconds);
+        } else {
+          compareOnMosquitto(work, kafka.bootstrapServers(), rate, seconds);
+        }
         System.out.printf(
             "rate=%d decision_p50_us=%d decision_p99_us=%d decision_p999_us=%d echo_p99_us=%d"
                 + " ratio_p99=%.2f max_rate=%d echo_max_rate=%d core_per_s=%.0f core_p999_ns=%d"
-                + " rss_mb=%d heap_mb=%d mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d%n",
+                + " rss_mb=%d heap_mb=%d mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d%s%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
@@ -153,7 +162,8 @@ public final class EdgeLatencyBenchmark {
             rssMb,
             heapMb,
             mosquittoDecisionP99 < 0 ? -1 : mosquittoDecisionP99 / 1_000,
-            mosquittoEchoP99 < 0 ? -1 : mosquittoEchoP99 / 1_000);
+            mosquittoEchoP99 < 0 ? -1 : mosquittoEchoP99 / 1_000,
+            secured == null ? "" : " " + secured.keyValues());
       } finally {
         agent.destroy();
         agent.waitFor();
@@ -248,7 +258,7 @@ public final class EdgeLatencyBenchmark {
     return 0;
   }
 
-  private static void report(String what, int rate, LoadRun.Outcome o) {
+  static void report(String what, int rate, LoadRun.Outcome o) {
     System.out.printf(
         "%-11s %6d/s: responses %d/%d, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
         what,
@@ -262,6 +272,12 @@ public final class EdgeLatencyBenchmark {
   }
 
   private static Process startAgent(Path work, String mqtt, String kafka, int httpPort)
+      throws Exception {
+    return startAgent(work, mqtt, kafka, httpPort, List.of());
+  }
+
+  /** The agent in its own JVM as shipped; {@code more} are further {@code --set} overrides. */
+  static Process startAgent(Path work, String mqtt, String kafka, int httpPort, List<String> more)
       throws Exception {
     Path rules =
         Files.writeString(
@@ -285,16 +301,19 @@ public final class EdgeLatencyBenchmark {
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.add(EdgeAgentApp.class.getName());
     command.add("run");
-    for (String setting :
-        List.of(
-            "gateway-id=bench",
-            "data-dir=" + work.resolve("agent"),
-            "rules-file=" + rules,
-            "mqtt.server-uri=" + mqtt,
-            "uplink.bootstrap-servers=" + kafka,
-            "http.host=127.0.0.1",
-            "http.port=" + httpPort,
-            "dead-letters.mqtt-topic=")) {
+    List<String> settings =
+        new ArrayList<>(
+            List.of(
+                "gateway-id=bench",
+                "data-dir=" + work.resolve("agent"),
+                "rules-file=" + rules,
+                "mqtt.server-uri=" + mqtt,
+                "uplink.bootstrap-servers=" + kafka,
+                "http.host=127.0.0.1",
+                "http.port=" + httpPort,
+                "dead-letters.mqtt-topic="));
+    settings.addAll(more);
+    for (String setting : settings) {
       command.add("--set");
       command.add(setting);
     }
@@ -306,7 +325,7 @@ public final class EdgeLatencyBenchmark {
     return agent.start();
   }
 
-  private static void awaitReady(int port) throws Exception {
+  static void awaitReady(int port) throws Exception {
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
       try {

@@ -1,0 +1,223 @@
+package dev.fieldline.demo;
+
+import dev.fieldline.infra.tls.CertificateAuthority;
+import dev.fieldline.infra.tls.IssuedIdentity;
+import dev.fieldline.infra.tls.Role;
+import dev.fieldline.schema.KafkaAccess;
+import dev.fieldline.schema.Topic;
+import dev.fieldline.schema.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.resource.PatternType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./fieldline certs <dir>}: the certificate authority and every identity of the
+ * docker-compose stack's secure option ({@code docker-compose.secure.yml}), plus the admin's client
+ * properties for Kafka's own tools and, per region, a script that creates the topics and the ACLs
+ * of {@link KafkaAccess}.
+ */
+@Command(
+    name = "certs",
+    mixinStandardHelpOptions = true,
+    description =
+        "Make a certificate authority and the docker-compose stack's identities (brokers, admin,"
+            + " gateways, aggregators, the global job, every simulated device) in <dir>.")
+public final class CertsApp implements Callable<Integer> {
+  /** The stack's regions: name, host suffix, gateway id, device prefix. */
+  private record StackRegion(String name, String suffix, String gateway, String devicePrefix) {}
+
+  private static final List<StackRegion> REGIONS =
+      List.of(
+          new StackRegion("eu-west", "eu", "gw-eu-1", "eu-dev-"),
+          new StackRegion("us-east", "us", "gw-us-1", "us-dev-"));
+
+  @Parameters(index = "0", description = "Folder to write, e.g. deploy/compose/pki.")
+  Path dir;
+
+  @Option(
+      names = "--devices",
+      description = "Simulated devices per region (default: ${DEFAULT-VALUE}, as the stack runs).")
+  int devices = 60;
+
+  @Option(
+      names = "--validity-days",
+      description = "How long the certificates are valid (default: ${DEFAULT-VALUE}).")
+  int validityDays = 365;
+
+  @Option(names = "--job-name", description = "The global job's name (default: ${DEFAULT-VALUE}).")
+  String jobName = "fieldline-global";
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new CertsApp()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (Files.exists(dir.resolve("ca.crt"))) {
+      System.err.println(
+          "certs: " + dir + " already holds an authority; remove the folder to make a new one");
+      return 2;
+    }
+    CertificateAuthority ca =
+        CertificateAuthority.create("Fieldline compose CA", dir, Duration.ofDays(validityDays));
+    IssuedIdentity admin = ca.issue(ZeroTrust.ADMIN, Role.ADMIN, List.of());
+    ca.issue(ZeroTrust.GLOBAL_JOB, Role.SERVICE, List.of());
+    writeAdminClient(admin);
+    for (StackRegion region : REGIONS) {
+      ca.issue(
+          "mqtt-" + region.suffix(),
+          Role.BROKER,
+          List.of("mosquitto-" + region.suffix(), "localhost", "127.0.0.1"));
+      ca.issue(
+          "kafka-" + region.suffix(),
+          Role.BROKER,
+          List.of("kafka-" + region.suffix(), "localhost", "127.0.0.1"));
+      ca.issue(region.gateway(), Role.GATEWAY, List.of());
+      ca.issue("aggregator-" + region.name(), Role.SERVICE, List.of());
+      for (int i = 0; i < devices; i++) {
+        ca.issue(region.devicePrefix() + String.format("%04d", i), Role.DEVICE, List.of());
+      }
+      writeSetupScript(region);
+    }
+    writeGlobalConfig();
+    // The containers run as their own users (mosquitto, kafka, flink...), not as the one who made
+    // the files: they must be able to read them. Keep the folder itself private to this machine.
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
+    System.out.printf(
+        "certs: authority and %d identities in %s (valid %d days)%n",
+        3 + REGIONS.size() * (4 + devices), dir, validityDays);
+    return 0;
+  }
+
+  /** Client properties for Kafka's own tools (health check, topics and ACLs) as the admin. */
+  private void writeAdminClient(IssuedIdentity admin) throws IOException {
+    Files.writeString(
+        dir.resolve("admin-client.properties"),
+        String.join(
+            "\n",
+            "security.protocol=SSL",
+            "ssl.keystore.type=PKCS12",
+            "ssl.keystore.location=/pki/" + admin.keystore().getFileName(),
+            "ssl.keystore.password=" + admin.keystorePassword(),
+            "ssl.key.password=" + admin.keystorePassword(),
+            "ssl.truststore.type=PKCS12",
+            "ssl.truststore.location=/pki/truststore.p12",
+            "ssl.truststore.password=" + admin.truststorePassword(),
+            ""));
+  }
+
+  /** The global job's regions, each with the job's identity; passwords by file reference. */
+  private void writeGlobalConfig() throws IOException {
+    List<String> lines = new ArrayList<>();
+    lines.add("# The global job in docker-compose.secure.yml. Made by ./fieldline certs.");
+    lines.add("job-name: " + jobName);
+    lines.add("regions:");
+    for (StackRegion region : REGIONS) {
+      lines.add("  - name: " + region.name());
+      lines.add("    bootstrap-servers: kafka-" + region.suffix() + ":9092");
+      lines.add("    client:");
+      lines.add("      security.protocol: SSL");
+      lines.add("      ssl.keystore.type: PKCS12");
+      lines.add("      ssl.keystore.location: /pki/" + ZeroTrust.GLOBAL_JOB + ".p12");
+      lines.add("      ssl.truststore.type: PKCS12");
+      lines.add("      ssl.truststore.location: /pki/truststore.p12");
+      lines.add("    client-secrets:");
+      lines.add("      ssl.keystore.password: file:/pki/" + ZeroTrust.GLOBAL_JOB + ".password");
+      lines.add("      ssl.key.password: file:/pki/" + ZeroTrust.GLOBAL_JOB + ".password");
+      lines.add("      ssl.truststore.password: file:/pki/truststore.password");
+    }
+    Files.writeString(dir.resolve("global.yaml"), String.join("\n", lines) + "\n");
+  }
+
+  /** {@code setup-kafka-<suffix>.sh}: the region's topics, then its identities' ACLs. */
+  private void writeSetupScript(StackRegion region) throws IOException {
+    List<String> lines = new ArrayList<>();
+    lines.add("#!/usr/bin/env bash");
+    lines.add(
+        "# Topics and ACLs of region "
+            + region.name()
+            + ", as the admin. Made by ./fieldline certs.");
+    lines.add("set -euo pipefail");
+    lines.add("bootstrap=\"$1\"");
+    lines.add("bin=/opt/kafka/bin");
+    lines.add(
+        "admin=(--bootstrap-server \"$bootstrap\" --command-config /pki/admin-client.properties)");
+    for (Topic<?> topic : Topics.all()) {
+      for (String name : List.of(topic.name(), topic.deadLetterTopic())) {
+        StringBuilder create =
+            new StringBuilder("\"$bin/kafka-topics.sh\" \"${admin[@]}\" --create --if-not-exists")
+                .append(" --topic ")
+                .append(name)
+                .append(" --partitions 3 --replication-factor 1");
+        if (name.equals(topic.name())) {
+          topic
+              .config()
+              .forEach(
+                  (key, value) ->
+                      create.append(" --config ").append(key).append('=').append(value));
+        }
+        lines.add(create.toString());
+      }
+    }
+    List<AclBinding> acls = new ArrayList<>();
+    acls.addAll(KafkaAccess.edgeGateway(region.gateway()));
+    acls.addAll(
+        KafkaAccess.regionalAggregator(
+            "aggregator-" + region.name(), "fieldline-regional-" + region.name()));
+    acls.addAll(KafkaAccess.globalJob(ZeroTrust.GLOBAL_JOB, jobName));
+    for (AclBinding acl : acls) {
+      lines.add(aclCommand(acl));
+    }
+    Path script = dir.resolve("setup-kafka-" + region.suffix() + ".sh");
+    Files.writeString(script, String.join("\n", lines) + "\n");
+  }
+
+  /** One {@code kafka-acls.sh --add} for a binding, in the tool's own words. */
+  static String aclCommand(AclBinding acl) {
+    var pattern = acl.pattern();
+    String resource =
+        switch (pattern.resourceType()) {
+          case TOPIC -> "--topic";
+          case GROUP -> "--group";
+          case TRANSACTIONAL_ID -> "--transactional-id";
+          case CLUSTER -> "--cluster";
+          default -> throw new IllegalArgumentException("no kafka-acls option for " + pattern);
+        };
+    return "\"$bin/kafka-acls.sh\" \"${admin[@]}\" --add --allow-principal '"
+        + acl.entry().principal()
+        + "' --operation "
+        + camel(acl.entry().operation().name())
+        + " "
+        + resource
+        + " '"
+        + pattern.name()
+        + "'"
+        + (pattern.patternType() == PatternType.PREFIXED
+            ? " --resource-pattern-type prefixed"
+            : "");
+  }
+
+  private static String camel(String operation) {
+    StringBuilder out = new StringBuilder();
+    for (String part : operation.split("_")) {
+      out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return out.toString();
+  }
+}
