@@ -76,12 +76,7 @@ final class ZeroTrust {
   EmbeddedMqttBroker.Builder mqttBroker(RegionIdentities ids, EmbeddedMqttBroker.Builder builder) {
     IssuedIdentity broker = ids.mqttBroker();
     return builder
-        .tls(
-            MqttTls.mutual(
-                broker.keystore(),
-                broker.keystorePassword(),
-                broker.truststore(),
-                broker.truststorePassword()))
+        .tls(MqttTls.mutual(broker))
         .accessPolicy(MqttAccessPolicy.defaults(Map.of(ids.gateway().name(), ids.sites())));
   }
 

@@ -19,21 +19,25 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DemoIT {
+  /** Two regions, 24 devices each at 200 messages/s for 20 s, with short windows. */
+  static DemoSettings twentySecondRun(boolean secure) {
+    return new DemoSettings(
+        List.of("eu-west", "us-east"),
+        Duration.ofSeconds(20),
+        24,
+        200,
+        0.02,
+        0.02,
+        "5s",
+        "10s",
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(90),
+        secure);
+  }
+
   @Test
   void shouldBalanceEveryRowAndCloseTheLoop() throws Exception {
-    DemoSettings settings =
-        new DemoSettings(
-            List.of("eu-west", "us-east"),
-            Duration.ofSeconds(20),
-            24,
-            200,
-            0.02,
-            0.02,
-            "5s",
-            "10s",
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(90),
-            false);
+    DemoSettings settings = twentySecondRun(false);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     boolean balanced;

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,19 +34,7 @@ import org.junit.jupiter.api.Timeout;
 class SecureDemoIT {
   @Test
   void shouldBalanceOverMutualTlsWithoutPrintingASecret() throws Exception {
-    DemoSettings settings =
-        new DemoSettings(
-            List.of("eu-west", "us-east"),
-            Duration.ofSeconds(20),
-            24,
-            200,
-            0.02,
-            0.02,
-            "5s",
-            "10s",
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(90),
-            true);
+    DemoSettings settings = DemoIT.twentySecondRun(true);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     List<String> published = new ArrayList<>();

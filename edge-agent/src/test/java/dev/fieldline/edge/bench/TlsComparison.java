@@ -57,14 +57,7 @@ final class TlsComparison {
     IssuedIdentity agentIdentity = ca.issue("bench-agent", Role.GATEWAY, List.of());
     IssuedIdentity load = ca.issue("bench-load", Role.DEVICE, List.of());
     try (EmbeddedMqttBroker broker =
-        EmbeddedMqttBroker.builder()
-            .tls(
-                MqttTls.mutual(
-                    server.keystore(),
-                    server.keystorePassword(),
-                    server.truststore(),
-                    server.truststorePassword()))
-            .start()) {
+        EmbeddedMqttBroker.builder().tls(MqttTls.mutual(server)).start()) {
       int plainPort = FreePorts.pick();
       int tlsPort = FreePorts.pick();
       Process plainAgent =

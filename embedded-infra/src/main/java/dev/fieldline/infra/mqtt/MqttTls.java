@@ -1,5 +1,6 @@
 package dev.fieldline.infra.mqtt;
 
+import dev.fieldline.infra.tls.IssuedIdentity;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -53,6 +54,15 @@ public record MqttTls(
         truststore,
         truststorePassword,
         ClientAuthentication.REQUIRED);
+  }
+
+  /** Mutual TLS presenting {@code server}, trusting clients of the same authority. */
+  public static MqttTls mutual(IssuedIdentity server) {
+    return mutual(
+        server.keystore(),
+        server.keystorePassword(),
+        server.truststore(),
+        server.truststorePassword());
   }
 
   @Override

@@ -53,12 +53,7 @@ class SecureMqttBrokerIT {
     gateway = ca.issue("gw-1", Role.GATEWAY, List.of());
     broker =
         EmbeddedMqttBroker.builder()
-            .tls(
-                MqttTls.mutual(
-                    server.keystore(),
-                    server.keystorePassword(),
-                    server.truststore(),
-                    server.truststorePassword()))
+            .tls(MqttTls.mutual(server))
             .accessPolicy(MqttAccessPolicy.defaults(Map.of("gw-1", List.of("s1"))))
             .start();
   }
