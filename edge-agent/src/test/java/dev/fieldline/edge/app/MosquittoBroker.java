@@ -1,8 +1,11 @@
 package dev.fieldline.edge.app;
 
+import dev.fieldline.infra.tls.IssuedIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,21 +30,45 @@ public final class MosquittoBroker implements AutoCloseable {
 
   /** Starts a broker on 127.0.0.1:{@code port}, its config and log in {@code dir}. */
   public static MosquittoBroker start(Path dir, int port) throws IOException, InterruptedException {
+    return launch(dir, port, List.of("allow_anonymous true"));
+  }
+
+  /**
+   * Starts a zero-trust broker on 127.0.0.1:{@code port}: mutual TLS only, {@code server}'s
+   * certificate, clients of the same authority, the certificate's CN as the user name, and the
+   * given ACL file. The identity files must be readable by the user Mosquitto runs as.
+   */
+  public static MosquittoBroker startSecure(Path dir, int port, IssuedIdentity server, Path aclFile)
+      throws IOException, InterruptedException {
+    return launch(
+        dir,
+        port,
+        List.of(
+            "cafile " + server.caCertificatePem().toAbsolutePath(),
+            "certfile " + server.certificatePem().toAbsolutePath(),
+            "keyfile " + server.privateKeyPem().toAbsolutePath(),
+            "require_certificate true",
+            "use_identity_as_username true",
+            "allow_anonymous false",
+            "acl_file " + aclFile.toAbsolutePath()));
+  }
+
+  private static MosquittoBroker launch(Path dir, int port, List<String> listenerSettings)
+      throws IOException, InterruptedException {
     Path home = Files.createDirectories(dir.resolve("mosquitto"));
     home.toFile().setWritable(true, false); // it drops to the mosquitto user when run as root
-    Path config =
-        Files.writeString(
-            home.resolve("mosquitto.conf"),
-            String.join(
-                "\n",
-                "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
-                "set_tcp_nodelay true",
-                "max_inflight_messages 1000",
-                "max_queued_messages 1000000",
-                "persistence false",
-                "log_dest stdout",
-                ""));
+    List<String> lines = new ArrayList<>();
+    lines.add("listener " + port + " 127.0.0.1");
+    lines.addAll(listenerSettings);
+    lines.addAll(
+        List.of(
+            "set_tcp_nodelay true",
+            "max_inflight_messages 1000",
+            "max_queued_messages 1000000",
+            "persistence false",
+            "log_dest stdout",
+            ""));
+    Path config = Files.writeString(home.resolve("mosquitto.conf"), String.join("\n", lines));
     Process process =
         new ProcessBuilder(BINARY.toString(), "-c", config.toString())
             .redirectErrorStream(true)
@@ -62,6 +89,11 @@ public final class MosquittoBroker implements AutoCloseable {
 
   public String serverUri() {
     return "tcp://127.0.0.1:" + port;
+  }
+
+  /** The same listener for TLS clients (a broker from {@link #startSecure}). */
+  public String tlsServerUri() {
+    return "ssl://127.0.0.1:" + port;
   }
 
   public int port() {
