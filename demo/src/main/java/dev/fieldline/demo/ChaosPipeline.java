@@ -172,8 +172,9 @@ final class ChaosPipeline implements AutoCloseable {
             REGIONAL_WINDOW.toSeconds() + "s",
             CHECKPOINT_INTERVAL,
             settings.drainTimeout(),
-            false);
-    steady = keep(RegionStack.start(settings.steadyRegion(), demo, work, rules(), null));
+            false,
+            0);
+    steady = keep(RegionStack.start(settings.steadyRegion(), demo, work, rules(), null, null));
   }
 
   /**

@@ -4,6 +4,14 @@ import dev.fieldline.global.config.GlobalConfig;
 import dev.fieldline.global.config.Region;
 import dev.fieldline.global.job.GlobalJob;
 import dev.fieldline.support.config.Durations;
+import dev.fieldline.support.tracing.SharedTelemetry;
+import dev.fieldline.support.tracing.Telemetry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -39,11 +47,20 @@ final class Demo implements AutoCloseable {
   private JobClient globalJob;
   private Path work;
   private ZeroTrust zeroTrust;
+  private final List<SpanProcessor> extraSpanProcessors;
+  private TraceStore traces;
+  private OpenTelemetrySdk telemetry;
   private volatile boolean stopRequested;
 
   Demo(DemoSettings settings, Console console) {
+    this(settings, console, List.of());
+  }
+
+  /** A demo whose spans also go to {@code extraSpanProcessors} (a test's in-memory exporter). */
+  Demo(DemoSettings settings, Console console, List<SpanProcessor> extraSpanProcessors) {
     this.settings = settings;
     this.console = console;
+    this.extraSpanProcessors = extraSpanProcessors;
   }
 
   /** Runs the demo; true when every reconciliation row balances. */
@@ -63,8 +80,12 @@ final class Demo implements AutoCloseable {
           "zero trust: certificate authority and one certificate per identity in %s%n",
           zeroTrust.directory());
     }
+    if (settings.traceRatio() > 0) {
+      startTracing();
+      toClose.add(TraceServer.start(traces));
+    }
     for (String region : settings.regions()) {
-      RegionStack stack = RegionStack.start(region, settings, work, rules, zeroTrust);
+      RegionStack stack = RegionStack.start(region, settings, work, rules, zeroTrust, telemetry);
       stacks.put(region, stack);
       toClose.add(stack);
     }
@@ -109,6 +130,9 @@ final class Demo implements AutoCloseable {
           (firstDecision - started) / 1e9);
     }
     result.print(out);
+    if (traces != null) {
+      printOneReadingsPath(out);
+    }
     return result.balances();
   }
 
@@ -126,12 +150,57 @@ final class Demo implements AutoCloseable {
     if (zeroTrust != null) {
       config.regions.forEach(zeroTrust::secure);
     }
+    if (telemetry != null) {
+      config.tracing.enabled = true;
+      config.tracing.sampleRatio = settings.traceRatio();
+    }
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(GlobalJob.configuration(config));
     GlobalJob.build(env, config);
     JobClient job = env.executeAsync(config.jobName);
     log.info("global job {} submitted", job.getJobID());
     return job;
+  }
+
+  /**
+   * One OpenTelemetry for every service of the demo: a parent-based ratio sampler, the in-memory
+   * {@link TraceStore} that {@code ./fieldline trace} reads, and any extra processor. The Flink
+   * job's operators find it as the JVM's shared instance.
+   */
+  private void startTracing() {
+    traces = new TraceStore(200_000);
+    SdkTracerProviderBuilder tracers =
+        SdkTracerProvider.builder()
+            .setSampler(Telemetry.sampler(settings.traceRatio()))
+            .addSpanProcessor(traces);
+    extraSpanProcessors.forEach(tracers::addSpanProcessor);
+    telemetry =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(tracers.build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+    SharedTelemetry.install(telemetry);
+  }
+
+  /** A reading whose trace reached every region's global copy, as ./fieldline trace shows it. */
+  private void printOneReadingsPath(PrintStream out) {
+    String[] reading = traces.readingReaching(settings.regions().size());
+    if (reading == null) {
+      out.println("\nno traced reading reached every region yet");
+      return;
+    }
+    out.println(
+        "\none reading's path (./fieldline trace "
+            + reading[0]
+            + " "
+            + reading[1]
+            + " while a demo runs):");
+    out.print(ReadingPath.describe(traces, reading[0], Long.parseLong(reading[1])));
+  }
+
+  /** The demo's in-memory traces; null when tracing is off. */
+  TraceStore traces() {
+    return traces;
   }
 
   /** The global job's settings for a run on loopback: short windows, quick restarts. */
@@ -197,6 +266,10 @@ final class Demo implements AutoCloseable {
       } catch (Exception e) {
         log.warn("while stopping: {}", e.getMessage());
       }
+    }
+    if (telemetry != null) {
+      SharedTelemetry.uninstall();
+      telemetry.close();
     }
     deleteWorkDirectory();
   }

@@ -66,6 +66,14 @@ public final class DemoApp implements Callable<Integer> {
   boolean secure;
 
   @Option(
+      names = "--trace-ratio",
+      description =
+          "Share of readings traced through every tier and region (0 switches tracing off;"
+              + " default: ${DEFAULT-VALUE}). While the demo runs, ./fieldline trace <deviceId>"
+              + " <seq> prints one reading's path.")
+  double traceRatio = 1.0;
+
+  @Option(
       names = "--plain",
       description = "Append frames instead of redrawing (also when output is not a terminal).")
   boolean plain;
@@ -89,6 +97,9 @@ public final class DemoApp implements Callable<Integer> {
       if (devices < 1 || !(rate > 0) || regions.isEmpty()) {
         throw new IllegalArgumentException("devices, rate and regions must be positive");
       }
+      if (!(traceRatio >= 0 && traceRatio <= 1)) {
+        throw new IllegalArgumentException("--trace-ratio is a share between 0 and 1");
+      }
     } catch (RuntimeException e) {
       System.err.println("invalid option: " + e.getMessage() + " (durations like 45s, 3m)");
       return 2;
@@ -105,7 +116,8 @@ public final class DemoApp implements Callable<Integer> {
             "10s",
             Duration.ofSeconds(2),
             Duration.ofSeconds(90),
-            secure);
+            secure,
+            traceRatio);
     String logFile = System.getProperty("fieldline.log", "fieldline-demo.log");
     boolean inPlace = !plain && System.console() != null;
     Demo demo = new Demo(settings, new Console(System.out, inPlace, logFile));

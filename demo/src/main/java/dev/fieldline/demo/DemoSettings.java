@@ -17,6 +17,7 @@ import java.util.List;
  * @param checkpointInterval the global job's checkpoint interval
  * @param drainTimeout how long to wait, after the devices stop, for every tier to balance
  * @param secure mutual TLS and per-identity access rules on every hop, from a throwaway CA
+ * @param traceRatio share of readings traced through every tier (0: tracing off)
  */
 record DemoSettings(
     List<String> regions,
@@ -29,4 +30,5 @@ record DemoSettings(
     String regionalWindow,
     Duration checkpointInterval,
     Duration drainTimeout,
-    boolean secure) {}
+    boolean secure,
+    double traceRatio) {}

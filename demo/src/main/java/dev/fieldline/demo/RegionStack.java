@@ -13,6 +13,7 @@ import dev.fieldline.schema.TopicSetup;
 import dev.fieldline.simulator.DeviceType;
 import dev.fieldline.simulator.Simulator;
 import dev.fieldline.simulator.SimulatorSettings;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +52,12 @@ final class RegionStack implements AutoCloseable {
    * zeroTrust} every hop is mutual TLS with per-identity access rules; null for plaintext.
    */
   static RegionStack start(
-      String region, DemoSettings settings, Path workDir, Path rules, ZeroTrust zeroTrust)
+      String region,
+      DemoSettings settings,
+      Path workDir,
+      Path rules,
+      ZeroTrust zeroTrust,
+      OpenTelemetry tracing)
       throws Exception {
     Path dir = Files.createDirectories(workDir.resolve(region));
     EmbeddedMqttBroker mqtt = null;
@@ -80,6 +86,9 @@ final class RegionStack implements AutoCloseable {
       if (zeroTrust != null) {
         edgeOverrides.addAll(zeroTrust.edgeSettings(ids));
       }
+      if (tracing != null) {
+        edgeOverrides.addAll(tracingSettings(settings.traceRatio()));
+      }
 
       EdgeConfig edgeConfig =
           EdgeAgentApp.loader()
@@ -94,7 +103,7 @@ final class RegionStack implements AutoCloseable {
                       kafka.bootstrapServers(),
                       settings.edgeWindow(),
                       edgeOverrides.toArray(String[]::new)));
-      edge = new EdgeAgent(edgeConfig, RulesFile.load(rules)).start();
+      edge = new EdgeAgent(edgeConfig, RulesFile.load(rules), tracing).start();
 
       List<String> aggregatorOverrides =
           new ArrayList<>(
@@ -112,13 +121,16 @@ final class RegionStack implements AutoCloseable {
       if (zeroTrust != null) {
         aggregatorOverrides.addAll(ZeroTrust.kafkaClientSettings("kafka", ids.aggregator()));
       }
+      if (tracing != null) {
+        aggregatorOverrides.addAll(tracingSettings(settings.traceRatio()));
+      }
       AggregatorConfig aggregatorConfig =
           RegionalAggregatorApp.loader().load(null, Map.of(), aggregatorOverrides);
       if (zeroTrust != null) {
         zeroTrust.grant(
             kafka, ids, aggregatorConfig.effectiveApplicationId(), Demo.GLOBAL_JOB_NAME);
       }
-      aggregator = new RegionalAggregator(aggregatorConfig).start();
+      aggregator = new RegionalAggregator(aggregatorConfig, tracing).start();
 
       Simulator simulator =
           new Simulator(
@@ -163,6 +175,11 @@ final class RegionStack implements AutoCloseable {
                 "windows.idle=2s"));
     settings.addAll(List.of(more));
     return settings;
+  }
+
+  /** Overrides that switch a service's tracing on; the shared OpenTelemetry samples. */
+  static List<String> tracingSettings(double ratio) {
+    return List.of("tracing.enabled=true", "tracing.sample-ratio=" + ratio);
   }
 
   /** A region's fleet: every device type, a site per five devices, names prefixed by region. */

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Timeout;
 class DemoIT {
   /** Two regions, 24 devices each at 200 messages/s for 20 s, with short windows. */
   static DemoSettings twentySecondRun(boolean secure) {
+    return twentySecondRun(secure, 0);
+  }
+
+  /** The same, with a share of readings traced. */
+  static DemoSettings twentySecondRun(boolean secure, double traceRatio) {
     return new DemoSettings(
         List.of("eu-west", "us-east"),
         Duration.ofSeconds(20),
@@ -32,7 +37,8 @@ class DemoIT {
         "10s",
         Duration.ofSeconds(1),
         Duration.ofSeconds(90),
-        secure);
+        secure,
+        traceRatio);
   }
 
   @Test

@@ -19,7 +19,10 @@ import org.apache.logging.log4j.core.config.Property;
  * included), as the text an appender would write: message and full stack trace.
  */
 final class LogCapture extends AbstractAppender implements AutoCloseable {
-  private final List<String> lines = new CopyOnWriteArrayList<>();
+  /** One captured event: its text, and the correlation id in its context data (or null). */
+  record Event(String text, String correlationId) {}
+
+  private final List<Event> events = new CopyOnWriteArrayList<>();
 
   private LogCapture() {
     super("secret-scan", null, null, true, Property.EMPTY_ARRAY);
@@ -51,11 +54,15 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
       event.getThrown().printStackTrace(new PrintWriter(trace));
       line.append('\n').append(trace);
     }
-    lines.add(line.toString());
+    events.add(new Event(line.toString(), event.getContextData().getValue("correlation_id")));
   }
 
   List<String> lines() {
-    return lines;
+    return events.stream().map(Event::text).toList();
+  }
+
+  List<Event> events() {
+    return events;
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.fieldline.edge.io.CommandCodec;
 import dev.fieldline.edge.io.DeadLetterFile;
 import dev.fieldline.edge.io.DeadLetterSink;
 import dev.fieldline.edge.io.DecisionLoop;
+import dev.fieldline.edge.io.EdgeTracing;
 import dev.fieldline.edge.io.FeatureBoard;
 import dev.fieldline.edge.io.FeatureSubscriber;
 import dev.fieldline.edge.io.Inbound;
@@ -19,6 +20,7 @@ import dev.fieldline.edge.io.KafkaUplink;
 import dev.fieldline.edge.io.MqttGateway;
 import dev.fieldline.support.http.HealthReport;
 import dev.fieldline.support.http.OpsHttpServer;
+import dev.fieldline.support.tracing.Telemetry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -26,6 +28,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,10 +63,30 @@ public final class EdgeAgent implements AutoCloseable {
   private DeadLetterSink deadLetters;
   private DecisionLoop loop;
   private OpsHttpServer http;
+  private final OpenTelemetry openTelemetry;
+  private final boolean ownsTelemetry;
+  private final EdgeTracing tracing;
 
   public EdgeAgent(EdgeConfig config, RulesFile rules) {
+    this(config, rules, null);
+  }
+
+  /**
+   * An agent whose spans go to {@code openTelemetry} (the demo shares one across its services);
+   * null builds one from the config's {@code tracing} settings.
+   */
+  public EdgeAgent(EdgeConfig config, RulesFile rules, OpenTelemetry openTelemetry) {
     this.config = config;
     this.rules = rules;
+    this.ownsTelemetry = openTelemetry == null;
+    this.openTelemetry =
+        openTelemetry == null
+            ? Telemetry.create("fieldline-edge-" + config.gatewayId, config.tracing)
+            : openTelemetry;
+    this.tracing =
+        config.tracing.enabled
+            ? new EdgeTracing(this.openTelemetry, config.tracing, config.gatewayId, config.region)
+            : EdgeTracing.off();
   }
 
   public EdgeAgent start() throws Exception {
@@ -111,7 +134,8 @@ public final class EdgeAgent implements AutoCloseable {
             new CommandCodec(config.commands.format),
             new TopicTemplate(config.commands.topic),
             config.commands.qos,
-            restored);
+            restored,
+            tracing);
     loop.start();
     mqtt.start();
     bindMetrics();
@@ -170,6 +194,12 @@ public final class EdgeAgent implements AutoCloseable {
     counter("fieldline_edge_dead_letters_dropped_total", deadLetters.dropped);
     counter("fieldline_edge_mqtt_publish_failures_total", mqtt.publishFailures);
     counter("fieldline_edge_mqtt_reconnects_total", mqtt.reconnects);
+    FunctionCounter.builder(
+            "fieldline_edge_traceparent_malformed_total",
+            tracing,
+            EdgeTracing::malformedTraceParents)
+        .description("device-supplied traceparent values ignored as malformed")
+        .register(metrics);
     for (RejectReason reason : RejectReason.values()) {
       FunctionCounter.builder(
               "fieldline_edge_readings_rejected_total", counters, c -> c.rejected(reason))
@@ -216,6 +246,11 @@ public final class EdgeAgent implements AutoCloseable {
     Gauge.builder(name, writer, value).register(metrics);
   }
 
+  /** The agent's tracing: its counters, e.g. malformed device trace contexts. */
+  public EdgeTracing tracing() {
+    return tracing;
+  }
+
   public CoreCounters counters() {
     return counters;
   }
@@ -257,6 +292,9 @@ public final class EdgeAgent implements AutoCloseable {
     closeQuietly(writer);
     closeQuietly(uplink);
     closeQuietly(journal);
+    if (ownsTelemetry) {
+      Telemetry.close(openTelemetry);
+    }
     metrics.close();
     log.info("edge agent {} stopped", config.gatewayId);
   }

@@ -12,6 +12,7 @@ import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.support.config.ClientProperties;
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
+import dev.fieldline.support.tracing.TracingSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public class EdgeConfig implements Validated {
   public Residency residency = new Residency();
   public Features features = new Features();
   public Http http = new Http();
+  public TracingSettings tracing = new TracingSettings();
 
   /** The local MQTT broker. */
   public static class Mqtt {
@@ -290,6 +292,7 @@ public class EdgeConfig implements Validated {
     if (http.port < 0 || http.port > 65_535) {
       problems.add("http.port: 0..65535");
     }
+    problems.addAll(tracing.problems());
     return problems;
   }
 
@@ -341,7 +344,8 @@ public class EdgeConfig implements Validated {
         mqtt.username,
         secret(mqtt.password, "mqtt.password"),
         tls,
-        mqtt.reconnect.policy());
+        mqtt.reconnect.policy(),
+        tracing.enabled);
   }
 
   private List<String> subscriptions() {

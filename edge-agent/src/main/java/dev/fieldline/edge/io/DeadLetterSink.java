@@ -2,6 +2,9 @@ package dev.fieldline.edge.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Base64;
@@ -22,7 +25,9 @@ public final class DeadLetterSink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterSink.class);
   private static final JsonFactory JSON = new JsonFactory();
 
-  private record Letter(long at, String topic, String reason, String detail, byte[] payload) {}
+  /** A rejected message and the trace it was rejected in (invalid when not traced). */
+  private record Letter(
+      long at, String topic, String reason, String detail, byte[] payload, SpanContext trace) {}
 
   private final MqttGateway mqtt;
   private final String mqttTopic;
@@ -50,7 +55,9 @@ public final class DeadLetterSink implements AutoCloseable {
 
   /** Queues a dead letter (decision thread); never blocks. */
   public void offer(String topic, byte[] payload, String reason, String detail) {
-    if (!queue.offer(new Letter(System.currentTimeMillis(), topic, reason, detail, payload))) {
+    SpanContext trace = Span.current().getSpanContext();
+    if (!queue.offer(
+        new Letter(System.currentTimeMillis(), topic, reason, detail, payload, trace))) {
       dropped.increment();
     }
   }
@@ -63,11 +70,14 @@ public final class DeadLetterSink implements AutoCloseable {
           continue;
         }
         if (logged++ % 1_000 == 0) {
-          log.warn(
-              "rejected message on {}: {} ({}) [one line per 1,000 dead letters]",
-              letter.topic(),
-              letter.reason(),
-              letter.detail());
+          // In the rejected message's trace, so that the line carries its correlation id.
+          try (Scope traced = Span.wrap(letter.trace()).makeCurrent()) {
+            log.warn(
+                "rejected message on {}: {} ({}) [one line per 1,000 dead letters]",
+                letter.topic(),
+                letter.reason(),
+                letter.detail());
+          }
         }
         if (file != null) {
           file.write(
@@ -95,6 +105,9 @@ public final class DeadLetterSink implements AutoCloseable {
       json.writeStringField("reason", letter.reason());
       json.writeStringField("detail", letter.detail());
       json.writeStringField("payload", Base64.getEncoder().encodeToString(letter.payload()));
+      if (letter.trace().isValid()) {
+        json.writeStringField("traceId", letter.trace().getTraceId());
+      }
       json.writeEndObject();
     }
     return out.toByteArray();

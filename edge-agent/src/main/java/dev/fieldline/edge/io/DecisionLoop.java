@@ -13,6 +13,8 @@ import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.Command;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
+import dev.fieldline.support.tracing.TraceParent;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,8 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
   private final AvroCodec<EdgeSummary> summaries = AvroCodec.of(EdgeSummary.class);
   private final AvroCodec<DecisionEvent> decisions = AvroCodec.of(DecisionEvent.class);
   private final AckQueue acks;
+  private final EdgeTracing tracing;
+  private EdgeTracing.MessageTrace trace = EdgeTracing.MessageTrace.NONE;
 
   /** Receipt to command hand-off, in nanoseconds. */
   private final Recorder latency = new Recorder(3);
@@ -61,7 +65,8 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
       CommandCodec commands,
       TopicTemplate commandTopic,
       int commandQos,
-      List<AcceptedReading> restored) {
+      List<AcceptedReading> restored,
+      EdgeTracing tracing) {
     this.core = new DecisionCore(settings, features, this, counters);
     this.handoff = handoff;
     this.mqtt = mqtt;
@@ -71,6 +76,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     this.commandTopic = commandTopic;
     this.commandQos = commandQos;
     this.gatewayId = settings.gatewayId();
+    this.tracing = tracing;
     this.acks = new AckQueue(mqtt);
     journal.releaseAfterCommit(acks);
     core.restore(restored, System.currentTimeMillis());
@@ -92,11 +98,16 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
         boolean full = journal.isFull() || journal.failure() != null;
         Inbound message = full ? null : handoff.poll(2, TimeUnit.MILLISECONDS);
         if (message != null) {
-          core.onMessage(
-              message.topic(),
-              message.payload(),
-              message.receivedNanos(),
-              System.currentTimeMillis());
+          try (EdgeTracing.MessageTrace traced = tracing.begin(message)) {
+            trace = traced;
+            core.onMessage(
+                message.topic(),
+                message.payload(),
+                message.receivedNanos(),
+                System.currentTimeMillis());
+          } finally {
+            trace = EdgeTracing.MessageTrace.NONE;
+          }
           long needed = journal.lastEnqueued();
           acks.add(message, needed);
           if (journal.committed() >= needed) {
@@ -123,7 +134,15 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
 
   @Override
   public void command(String siteId, String deviceId, Command command) {
-    mqtt.publish(commandTopic.render(siteId, deviceId), commands.encode(command), commandQos);
+    String topic = commandTopic.render(siteId, deviceId);
+    Span span = trace.command(topic);
+    if (span == null) {
+      mqtt.publish(topic, commands.encode(command), commandQos);
+      return;
+    }
+    mqtt.publish(
+        topic, commands.encode(command), commandQos, TraceParent.format(span.getSpanContext()));
+    span.end();
   }
 
   @Override
@@ -142,11 +161,13 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
                 + decision.getAction(),
             Topics.EDGE_DECISIONS.name(),
             decision.getDeviceId(),
-            decisions.encode(decision)));
+            decisions.encode(decision),
+            trace.decided(decision.getRuleId())));
   }
 
   @Override
   public void accepted(AcceptedReading reading) {
+    trace.accepted(reading);
     journal.enqueue(new JournalOp.Reading(reading));
   }
 
@@ -167,11 +188,14 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
             summaries.encode(summary),
             summary.getDeviceId(),
             summary.getMetric(),
-            start));
+            start,
+            tracing.summarized(
+                summary.getDeviceId(), summary.getMetric(), start, summary.getStats().getCount())));
   }
 
   @Override
   public void rejected(String topic, byte[] payload, RejectReason reason, String detail) {
+    trace.rejected(reason.code());
     deadLetters.offer(topic, payload, reason.code(), detail);
   }
 

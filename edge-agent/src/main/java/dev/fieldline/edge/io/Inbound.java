@@ -9,6 +9,14 @@ package dev.fieldline.edge.io;
  * @param qos its QoS
  * @param connection which connection it came on; acknowledgements never cross a reconnect
  * @param receivedNanos {@link System#nanoTime()} at receipt
+ * @param traceParent the device's W3C {@code traceparent} user property; null when absent or when
+ *     tracing is off
  */
 public record Inbound(
-    String topic, byte[] payload, int messageId, int qos, long connection, long receivedNanos) {}
+    String topic,
+    byte[] payload,
+    int messageId,
+    int qos,
+    long connection,
+    long receivedNanos,
+    String traceParent) {}

@@ -69,11 +69,24 @@ public final class Journal implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS outbox ("
                 + " id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,"
                 + " natural_key TEXT NOT NULL UNIQUE, topic TEXT NOT NULL,"
-                + " record_key TEXT NOT NULL, payload BLOB NOT NULL)");
+                + " record_key TEXT NOT NULL, payload BLOB NOT NULL, trace_parent TEXT)");
+        addTraceParentColumn(s);
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot open the journal at " + file, e);
     }
+  }
+
+  /** A journal written before trace context was kept gets the column (empty for old entries). */
+  private static void addTraceParentColumn(Statement s) throws SQLException {
+    try (ResultSet columns = s.executeQuery("PRAGMA table_info(outbox)")) {
+      while (columns.next()) {
+        if ("trace_parent".equals(columns.getString("name"))) {
+          return;
+        }
+      }
+    }
+    s.execute("ALTER TABLE outbox ADD COLUMN trace_parent TEXT");
   }
 
   /** Writes one batch of changes in a single transaction. */
@@ -85,8 +98,8 @@ public final class Journal implements AutoCloseable {
                   + " event_time, value, site_id, device_type) VALUES (?,?,?,?,?,?,?,?)");
       insertOutbox =
           db.prepareStatement(
-              "INSERT OR IGNORE INTO outbox (kind, natural_key, topic, record_key, payload)"
-                  + " VALUES (?,?,?,?,?)");
+              "INSERT OR IGNORE INTO outbox (kind, natural_key, topic, record_key, payload,"
+                  + " trace_parent) VALUES (?,?,?,?,?,?)");
       forgetWindow =
           db.prepareStatement(
               "DELETE FROM readings WHERE device_id=? AND metric=? AND window_start=?");
@@ -116,6 +129,7 @@ public final class Journal implements AutoCloseable {
           outbox.setString(3, s.topic());
           outbox.setString(4, s.key());
           outbox.setBytes(5, s.payload());
+          outbox.setString(6, s.traceParent());
           outbox.executeUpdate();
           forget.setString(1, s.deviceId());
           forget.setString(2, s.metric());
@@ -127,6 +141,7 @@ public final class Journal implements AutoCloseable {
           outbox.setString(3, d.topic());
           outbox.setString(4, d.key());
           outbox.setBytes(5, d.payload());
+          outbox.setString(6, d.traceParent());
           outbox.executeUpdate();
         }
       }
@@ -147,7 +162,8 @@ public final class Journal implements AutoCloseable {
     if (selectOldest == null) {
       selectOldest =
           db.prepareStatement(
-              "SELECT id, topic, record_key, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
+              "SELECT id, topic, record_key, payload, trace_parent FROM outbox WHERE id > ?"
+                  + " ORDER BY id LIMIT ?");
     }
     selectOldest.setLong(1, after);
     selectOldest.setInt(2, max);
@@ -155,7 +171,11 @@ public final class Journal implements AutoCloseable {
       while (rows.next()) {
         entries.add(
             new OutboxEntry(
-                rows.getLong(1), rows.getString(2), rows.getString(3), rows.getBytes(4)));
+                rows.getLong(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getBytes(4),
+                rows.getString(5)));
       }
     }
     return entries;

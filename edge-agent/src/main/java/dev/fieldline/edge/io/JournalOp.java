@@ -12,7 +12,10 @@ public sealed interface JournalOp {
   /** An accepted reading joins its open window. */
   record Reading(AcceptedReading reading) implements JournalOp {}
 
-  /** A closed window's summary enters the outbox and its readings leave. */
+  /**
+   * A closed window's summary enters the outbox and its readings leave; {@code traceParent} (or
+   * null) goes to Kafka as its {@code traceparent} header.
+   */
   record Summary(
       String naturalKey,
       String topic,
@@ -20,7 +23,8 @@ public sealed interface JournalOp {
       byte[] payload,
       String deviceId,
       String metric,
-      long windowStart)
+      long windowStart,
+      String traceParent)
       implements JournalOp {
     @Override
     public long outboxBytes() {
@@ -29,7 +33,7 @@ public sealed interface JournalOp {
   }
 
   /** A decision event enters the outbox. */
-  record Decision(String naturalKey, String topic, String key, byte[] payload)
+  record Decision(String naturalKey, String topic, String key, byte[] payload, String traceParent)
       implements JournalOp {
     @Override
     public long outboxBytes() {

@@ -1,6 +1,8 @@
 package dev.fieldline.edge.io;
 
+import dev.fieldline.support.tracing.TraceParent;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +19,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,6 +191,47 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
     }
   }
 
+  private static String traceParent(MqttMessage message) {
+    MqttProperties properties = message.getProperties();
+    if (properties == null || properties.getUserProperties() == null) {
+      return null;
+    }
+    for (UserProperty property : properties.getUserProperties()) {
+      if (TraceParent.NAME.equals(property.getKey())) {
+        return property.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Publishes without waiting, with a W3C {@code traceparent} user property when {@code
+   * traceParent} is not null; returns false (and counts) when Paho refuses it.
+   */
+  public boolean publish(String topic, byte[] payload, int qos, String traceParent) {
+    if (traceParent == null) {
+      return publish(topic, payload, qos);
+    }
+    if (!connected) {
+      publishFailures.increment();
+      return false;
+    }
+    MqttMessage message = new MqttMessage(payload);
+    message.setQos(qos);
+    MqttProperties properties = new MqttProperties();
+    properties.setUserProperties(List.of(new UserProperty(TraceParent.NAME, traceParent)));
+    message.setProperties(properties);
+    try {
+      client.publish(topic, message);
+      published.increment();
+      return true;
+    } catch (MqttException | RuntimeException e) {
+      publishFailures.increment();
+      log.debug("publish to {} failed: {}", topic, e.getMessage());
+      return false;
+    }
+  }
+
   /** Publishes without waiting; returns false (and counts) when Paho refuses it. */
   public boolean publish(String topic, byte[] payload, int qos) {
     if (!connected) {
@@ -216,7 +260,8 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
             message.getId(),
             message.getQos(),
             connection.get(),
-            System.nanoTime());
+            System.nanoTime(),
+            settings.readTraceParent() ? traceParent(message) : null);
     if (!handoff.offer(inbound)) {
       // Cannot happen while the queue is larger than the receive maximum; if it does, the message
       // stays unacknowledged and the broker re-sends it after the next reconnect.

@@ -17,6 +17,7 @@ import java.util.List;
  * @param password optional password
  * @param tls TLS settings, or null for plain TCP
  * @param reconnect backoff between connection attempts
+ * @param readTraceParent read each message's {@code traceparent} user property (tracing is on)
  */
 public record MqttSettings(
     String serverUri,
@@ -28,7 +29,8 @@ public record MqttSettings(
     String username,
     char[] password,
     TlsSettings tls,
-    ReconnectPolicy reconnect) {
+    ReconnectPolicy reconnect,
+    boolean readTraceParent) {
 
   @Override
   public String toString() {

@@ -1,5 +1,7 @@
 package dev.fieldline.edge.io;
 
+import dev.fieldline.support.tracing.TraceParent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,18 @@ import org.slf4j.LoggerFactory;
  * written (no metadata, or refused) are sent again, on this route, after the retry delay.
  */
 final class UplinkRoute implements AutoCloseable {
+  /** The entry as a Kafka record, with its {@code traceparent} header when it has one. */
+  private static ProducerRecord<String, byte[]> record(OutboxEntry entry) {
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(entry.topic(), entry.key(), entry.payload());
+    if (entry.traceParent() != null) {
+      record
+          .headers()
+          .add(TraceParent.NAME, entry.traceParent().getBytes(StandardCharsets.US_ASCII));
+    }
+    return record;
+  }
+
   private static final Logger log = LoggerFactory.getLogger(UplinkRoute.class);
 
   final String region;
@@ -138,7 +152,7 @@ final class UplinkRoute implements AutoCloseable {
         OutboxEntry entry = batch.get(i);
         Future<RecordMetadata> ack;
         try {
-          ack = producer.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.payload()));
+          ack = producer.send(record(entry));
         } catch (KafkaException e) {
           return; // certainly not sent; the next round sends it and the rest
         }

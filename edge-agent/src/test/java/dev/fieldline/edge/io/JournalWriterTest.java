@@ -12,11 +12,12 @@ class JournalWriterTest {
   @TempDir Path dir;
 
   private static JournalOp decision(int i) {
-    return new JournalOp.Decision("d|" + i, "edge.decisions", "dev", new byte[936]);
+    return new JournalOp.Decision("d|" + i, "edge.decisions", "dev", new byte[936], null);
   }
 
   private static JournalOp summary(int i) {
-    return new JournalOp.Summary("s|" + i, "edge.summaries", "dev", new byte[936], "dev", "m", i);
+    return new JournalOp.Summary(
+        "s|" + i, "edge.summaries", "dev", new byte[936], "dev", "m", i, null);
   }
 
   @Test

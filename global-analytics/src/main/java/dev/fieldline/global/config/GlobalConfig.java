@@ -1,6 +1,7 @@
 package dev.fieldline.global.config;
 
 import dev.fieldline.support.config.Validated;
+import dev.fieldline.support.tracing.TracingSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,6 +33,7 @@ public class GlobalConfig implements Validated {
   public Features features = new Features();
   public Kafka kafka = new Kafka();
   public Runtime runtime = new Runtime();
+  public TracingSettings tracing = new TracingSettings();
 
   /** Exactly-once checkpoints; output becomes visible at each one. */
   public static class Checkpoints {
@@ -141,6 +143,7 @@ public class GlobalConfig implements Validated {
     if (regions.isEmpty()) {
       problems.add("regions: at least one region is needed");
     }
+    problems.addAll(tracing.problems());
     Set<String> names = new HashSet<>();
     for (int i = 0; i < regions.size(); i++) {
       Region region = regions.get(i);

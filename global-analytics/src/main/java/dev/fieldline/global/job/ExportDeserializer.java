@@ -6,11 +6,13 @@ import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.codec.CodecException;
 import dev.fieldline.schema.v1.RegionalAggregate;
+import dev.fieldline.support.tracing.TraceParent;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Turns each record of one region's {@code regional.export} into an {@link InboundRecord}. Nothing
@@ -22,9 +24,11 @@ final class ExportDeserializer implements KafkaRecordDeserializationSchema<Inbou
   private static final AvroCodec<RegionalAggregate> CODEC = AvroCodec.of(RegionalAggregate.class);
 
   private final String region;
+  private final boolean traced;
 
-  ExportDeserializer(String region) {
+  ExportDeserializer(String region, boolean traced) {
     this.region = region;
+    this.traced = traced;
   }
 
   @Override
@@ -36,6 +40,10 @@ final class ExportDeserializer implements KafkaRecordDeserializationSchema<Inbou
     in.offset = record.offset();
     in.timestamp = record.timestamp();
     in.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    if (traced) {
+      Header trace = record.headers().lastHeader(TraceParent.NAME);
+      in.traceParent = trace == null ? null : new String(trace.value(), StandardCharsets.US_ASCII);
+    }
     try {
       RegionalAggregate avro = CODEC.decode(record.value(), region + "/" + record.topic());
       String problem = problem(avro);

@@ -99,7 +99,7 @@ public final class GlobalJob {
       SingleOutputStreamOperator<ExportedAggregate> decoded =
           env.fromSource(source(region, config), watermarks(config), "source-" + region.name)
               .uid("source-" + region.name)
-              .process(new RouteDecoded(region.name))
+              .process(new RouteDecoded(region.name, config.tracing))
               .name("decode-" + region.name)
               .uid("decode-" + region.name);
       deadLetters.add(decoded.getSideOutput(RouteDecoded.DEAD_LETTERS));
@@ -112,7 +112,8 @@ public final class GlobalJob {
                 sink(
                     target,
                     TransactionalIds.replication(config.jobName, region.name, target.name),
-                    config))
+                    config,
+                    OutboundSerializer.replicating(region.name, target.name, config.tracing)))
             .name(flow)
             .uid(flow);
       }
@@ -160,7 +161,12 @@ public final class GlobalJob {
       Region region = config.regions.get(i);
       analytics
           .union(deadLetters.get(i))
-          .sinkTo(sink(region, TransactionalIds.analytics(config.jobName, region.name), config))
+          .sinkTo(
+              sink(
+                  region,
+                  TransactionalIds.analytics(config.jobName, region.name),
+                  config,
+                  new OutboundSerializer()))
           .name("sink-" + region.name)
           .uid("sink-" + region.name);
     }
@@ -177,7 +183,7 @@ public final class GlobalJob {
         .setStartingOffsets(
             OffsetsInitializer.committedOffsets(
                 org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new ExportDeserializer(region.name))
+        .setDeserializer(new ExportDeserializer(region.name, config.tracing.enabled))
         .setProperty("isolation.level", "read_committed")
         .setProperty(
             "partition.discovery.interval.ms",
@@ -186,11 +192,14 @@ public final class GlobalJob {
   }
 
   static KafkaSink<Outbound> sink(
-      Region region, String transactionalIdPrefix, GlobalConfig config) {
+      Region region,
+      String transactionalIdPrefix,
+      GlobalConfig config,
+      OutboundSerializer serializer) {
     return KafkaSink.<Outbound>builder()
         .setBootstrapServers(region.bootstrapServers)
         .setKafkaProducerConfig(producerProperties(region))
-        .setRecordSerializer(new OutboundSerializer())
+        .setRecordSerializer(serializer)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(transactionalIdPrefix)
         .setProperty(

@@ -4,6 +4,12 @@ import dev.fieldline.global.model.ExportedAggregate;
 import dev.fieldline.global.model.InboundRecord;
 import dev.fieldline.global.model.Outbound;
 import dev.fieldline.schema.Topics;
+import dev.fieldline.support.tracing.SharedTelemetry;
+import dev.fieldline.support.tracing.TraceParent;
+import dev.fieldline.support.tracing.TracingSettings;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -22,17 +28,23 @@ final class RouteDecoded extends ProcessFunction<InboundRecord, ExportedAggregat
   static final OutputTag<Outbound> REPLICAS = new OutputTag<>("replicas") {};
 
   private final String region;
+  private final TracingSettings tracing;
+  private transient Tracer tracer;
   private transient Counter decoded;
   private transient Counter deadLettered;
   private transient volatile long newestWindowEnd;
 
-  RouteDecoded(String region) {
+  RouteDecoded(String region, TracingSettings tracing) {
     this.region = region;
+    this.tracing = tracing;
   }
 
   @Override
   public void open(OpenContext context) {
     var group = getRuntimeContext().getMetricGroup().addGroup("region", region);
+    if (tracing.enabled) {
+      tracer = SharedTelemetry.get("fieldline-global", tracing).getTracer("dev.fieldline.global");
+    }
     decoded = group.counter("exportsDecoded");
     deadLettered = group.counter("exportsDeadLettered");
     newestWindowEnd = Long.MIN_VALUE;
@@ -54,10 +66,29 @@ final class RouteDecoded extends ProcessFunction<InboundRecord, ExportedAggregat
     if (in.aggregate.windowEnd > newestWindowEnd) {
       newestWindowEnd = in.aggregate.windowEnd;
     }
-    context.output(REPLICAS, replica(in));
+    Outbound replica = replica(in);
+    if (tracer != null && in.traceParent != null) {
+      replica.traceParent = received(in);
+    }
+    context.output(REPLICAS, replica);
     if (in.aggregate.isDeviceTypeScope()) {
       out.collect(in.aggregate);
     }
+  }
+
+  /** The {@code global.receive} span of a traced export, ended; its context for the replicas. */
+  private String received(InboundRecord in) {
+    Span span =
+        tracer
+            .spanBuilder("global.receive")
+            .setParent(TraceParent.asParent(TraceParent.parse(in.traceParent)))
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute("fieldline.tier", "global")
+            .setAttribute("fieldline.region", region)
+            .setAttribute("fieldline.scope_key", in.key)
+            .startSpan();
+    span.end();
+    return span.getSpanContext().isSampled() ? TraceParent.format(span.getSpanContext()) : null;
   }
 
   static Outbound replica(InboundRecord in) {

@@ -24,6 +24,9 @@ public class InboundRecord {
   /** What exactly was wrong, for the operator reading the dead letter. */
   public String error;
 
+  /** The record's W3C {@code traceparent} header; null when it had none or tracing is off. */
+  public String traceParent;
+
   public InboundRecord() {}
 
   public boolean isDeadLetter() {

@@ -21,6 +21,9 @@ public class Outbound {
   public int sourcePartition;
   public long sourceOffset;
 
+  /** Trace context of the record's path so far; a replication sink continues it. */
+  public String traceParent;
+
   public Outbound() {}
 
   public static Outbound of(String topic, String key, byte[] value, long timestamp) {

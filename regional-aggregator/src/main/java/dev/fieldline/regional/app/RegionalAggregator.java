@@ -5,13 +5,16 @@ import dev.fieldline.regional.health.DeviceQueries;
 import dev.fieldline.regional.topology.DeadLetterDeserializationHandler;
 import dev.fieldline.regional.topology.RegionalCounters;
 import dev.fieldline.regional.topology.RegionalTopology;
+import dev.fieldline.regional.topology.RegionalTracing;
 import dev.fieldline.schema.TopicSetup;
 import dev.fieldline.support.http.HealthReport;
 import dev.fieldline.support.http.OpsHttpServer;
+import dev.fieldline.support.tracing.Telemetry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,8 +47,24 @@ public final class RegionalAggregator implements AutoCloseable {
   private KafkaStreams streams;
   private KafkaStreamsMetrics streamsMetrics;
 
+  private final OpenTelemetry openTelemetry;
+  private final boolean ownsTelemetry;
+
   public RegionalAggregator(AggregatorConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * An aggregator whose spans go to {@code openTelemetry} (the demo shares one across its
+   * services); null builds one from the config's {@code tracing} settings.
+   */
+  public RegionalAggregator(AggregatorConfig config, OpenTelemetry openTelemetry) {
     this.config = config;
+    this.ownsTelemetry = openTelemetry == null;
+    this.openTelemetry =
+        openTelemetry == null
+            ? Telemetry.create("fieldline-regional-" + config.region, config.tracing)
+            : openTelemetry;
   }
 
   public RegionalAggregator start() {
@@ -55,7 +74,11 @@ public final class RegionalAggregator implements AutoCloseable {
       TopicSetup.createMissing(admin, config.kafka.partitions, config.kafka.replicationFactor);
     }
     http = OpsHttpServer.start(config.http.host, config.http.port, metrics, this::health);
-    Topology topology = RegionalTopology.build(config.toSettings(), counters);
+    Topology topology =
+        RegionalTopology.build(
+            config.toSettings(),
+            counters,
+            () -> new RegionalTracing(openTelemetry, config.tracing, config.region));
     log.info("region {}: topology\n{}", config.region, topology.describe());
 
     Properties props = config.streamsProperties(http.port());
@@ -139,6 +162,9 @@ public final class RegionalAggregator implements AutoCloseable {
     }
     if (streamsMetrics != null) {
       streamsMetrics.close();
+    }
+    if (ownsTelemetry) {
+      Telemetry.close(openTelemetry);
     }
     metrics.close();
     log.info("regional aggregator for {} stopped", config.region);

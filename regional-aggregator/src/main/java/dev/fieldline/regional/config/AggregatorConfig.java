@@ -8,6 +8,7 @@ import dev.fieldline.support.config.ClientProperties;
 import dev.fieldline.support.config.Durations;
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
+import dev.fieldline.support.tracing.TracingSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +41,7 @@ public class AggregatorConfig implements Validated {
   public Health health = new Health();
   public Http http = new Http();
   public Residency residency = new Residency();
+  public TracingSettings tracing = new TracingSettings();
 
   /** The region's Kafka cluster. */
   public static class Kafka {
@@ -202,6 +204,7 @@ public class AggregatorConfig implements Validated {
               + ")");
     }
     problems.addAll(ClientProperties.problems("kafka", kafka.client, kafka.clientSecrets));
+    problems.addAll(tracing.problems());
     if (health.recentDecisions < 0) {
       problems.add("health.recent-decisions: must not be negative");
     }

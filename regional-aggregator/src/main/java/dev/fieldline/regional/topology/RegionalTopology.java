@@ -41,6 +41,16 @@ public final class RegionalTopology {
   private RegionalTopology() {}
 
   public static Topology build(RegionalSettings settings, RegionalCounters counters) {
+    return build(settings, counters, () -> RegionalTracing.off());
+  }
+
+  /**
+   * The topology with tracing: one {@link RegionalTracing} per roll-up task from {@code tracing}.
+   */
+  public static Topology build(
+      RegionalSettings settings,
+      RegionalCounters counters,
+      java.util.function.Supplier<RegionalTracing> tracing) {
     StreamsBuilder builder = new StreamsBuilder();
     Serde<String> keys = Serdes.String();
     Serde<EdgeSummary> summaries = Topics.EDGE_SUMMARIES.valueSerde();
@@ -94,7 +104,7 @@ public final class RegionalTopology {
                     .withKeySerde(keys)
                     .withValueSerde(summaries))
             .process(
-                () -> new RollupProcessor(settings, counters),
+                () -> new RollupProcessor(settings, counters, tracing.get()),
                 Named.as("rollup"),
                 RollupProcessor.WINDOWS_STORE,
                 RollupProcessor.DEVICES_STORE,

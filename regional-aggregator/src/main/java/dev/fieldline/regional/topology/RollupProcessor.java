@@ -56,6 +56,7 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   private final long sourceIdle;
   private final Duration punctuateEvery;
   private final RegionalCounters counters;
+  private final RegionalTracing tracing;
 
   private ProcessorContext<String, RollupResult> context;
   private KeyValueStore<String, RollupState> windows;
@@ -70,7 +71,8 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   /** Wall clock when each input partition last sent a summary (here only: restored as now). */
   private final Map<Integer, Long> sourceHeard = new HashMap<>();
 
-  RollupProcessor(RegionalSettings settings, RegionalCounters counters) {
+  RollupProcessor(RegionalSettings settings, RegionalCounters counters, RegionalTracing tracing) {
+    this.tracing = tracing;
     this.region = settings.region();
     this.size = settings.windowSize().toMillis();
     this.grace = settings.grace().toMillis();
@@ -161,13 +163,15 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     }
 
     // Both scopes of a summary are updated together, so they always agree on what was counted.
-    merge(windowKey(windowStart, record.key()), summary, false);
-    merge(
+    String typeWindow = windowKey(windowStart, record.key());
+    String siteWindow =
         windowKey(
             windowStart,
-            ScopeKeys.site(summary.getSiteId(), summary.getDeviceType(), summary.getMetric())),
-        summary,
-        true);
+            ScopeKeys.site(summary.getSiteId(), summary.getDeviceType(), summary.getMetric()));
+    merge(typeWindow, summary, false);
+    merge(siteWindow, summary, true);
+    tracing.joined(typeWindow, record.headers());
+    tracing.joined(siteWindow, record.headers());
     earliestOpen = Math.min(earliestOpen, windowStart);
   }
 
@@ -203,14 +207,14 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     for (KeyValue<String, RollupState> window : closed) {
       long windowStart = Long.parseLong(window.key.substring(0, window.key.indexOf('|')));
       String scopeKey = window.key.substring(window.key.indexOf('|') + 1);
-      emit(scopeKey, windowStart, window.value);
+      emit(window.key, scopeKey, windowStart, window.value);
       windows.delete(window.key);
       deleteDevices(window.key);
     }
     earliestOpen = findEarliestOpen();
   }
 
-  private void emit(String scopeKey, long windowStart, RollupState state) {
+  private void emit(String windowKey, String scopeKey, long windowStart, RollupState state) {
     RegionalAggregate aggregate =
         RegionalAggregate.newBuilder()
             .setRegion(region)
@@ -231,7 +235,10 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
             .setOriginRegion(region)
             .build();
     counters.aggregatesOut.increment();
-    context.forward(new Record<>(scopeKey, RollupResult.of(aggregate), windowStart));
+    Record<String, RollupResult> out =
+        new Record<>(scopeKey, RollupResult.of(aggregate), windowStart);
+    tracing.emitted(windowKey, scopeKey, windowStart, state.summaryCount, out.headers());
+    context.forward(out);
   }
 
   private void deleteDevices(String windowKey) {
