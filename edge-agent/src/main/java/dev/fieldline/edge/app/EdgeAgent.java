@@ -194,6 +194,12 @@ public final class EdgeAgent implements AutoCloseable {
     counter("fieldline_edge_dead_letters_dropped_total", deadLetters.dropped);
     counter("fieldline_edge_mqtt_publish_failures_total", mqtt.publishFailures);
     counter("fieldline_edge_mqtt_reconnects_total", mqtt.reconnects);
+    Gauge.builder(
+            "fieldline_edge_features_age_seconds",
+            features,
+            board -> board.newestAgeSeconds(System.currentTimeMillis()))
+        .description("age of the newest learned feature update at this edge; -1 for none")
+        .register(metrics);
     FunctionCounter.builder(
             "fieldline_edge_traceparent_malformed_total",
             tracing,

@@ -58,6 +58,19 @@ public final class FeatureBoard implements FeatureLookup {
     return true;
   }
 
+  /**
+   * Seconds since the newest feature update known here was computed, or -1 with none: a growing age
+   * means learned thresholds no longer reach this edge.
+   */
+  public double newestAgeSeconds(long nowMillis) {
+    long newest =
+        all().values().stream()
+            .mapToLong(update -> update.getComputedAt().toEpochMilli())
+            .max()
+            .orElse(Long.MIN_VALUE);
+    return newest == Long.MIN_VALUE ? -1 : (nowMillis - newest) / 1000.0;
+  }
+
   public Map<String, FeatureUpdate> all() {
     return latest;
   }
