@@ -32,9 +32,10 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
  * (the floor MQTT itself costs here); the highest rate each keeps p99 under 10 ms; the decision
  * core's own throughput; the agent's RSS and heap (its own JVM, heap capped at 64 MB).
  *
- * <p>Arguments: {@code [--tls] [rate] [seconds]}, defaults 5000 readings/s for 5 s. With {@code
- * --tls} it also measures the agent over mutual TLS against plaintext on one broker, alternating
- * the two ({@link TlsComparison}), and skips the Mosquitto comparison.
+ * <p>Arguments: {@code [--tls] [--tracing] [rate] [seconds]}, defaults 5000 readings/s for 5 s.
+ * {@code --tls} also measures the agent over mutual TLS against plaintext ({@link TlsComparison}),
+ * {@code --tracing} with tracing off, at 1% and at 100% ({@link TracingComparison}); either skips
+ * the Mosquitto comparison.
  */
 public final class EdgeLatencyBenchmark {
   private static final int DEVICES = 200;
@@ -45,6 +46,7 @@ public final class EdgeLatencyBenchmark {
   public static void main(String[] args) throws Exception {
     List<String> arguments = new ArrayList<>(List.of(args));
     boolean tls = arguments.remove("--tls");
+    boolean tracing = arguments.remove("--tracing");
     int rate = arguments.size() > 0 ? Integer.parseInt(arguments.get(0)) : 5_000;
     double seconds = arguments.size() > 1 ? Double.parseDouble(arguments.get(1)) : 5;
 
@@ -139,10 +141,18 @@ public final class EdgeLatencyBenchmark {
         responses.close();
         agent.destroy();
         agent.waitFor();
-        TlsComparison.Result secured = null;
+        StringBuilder variants = new StringBuilder();
         if (tls) {
-          secured = TlsComparison.run(work, kafka.bootstrapServers(), rate, seconds);
-        } else {
+          variants
+              .append(' ')
+              .append(TlsComparison.run(work, kafka.bootstrapServers(), rate, seconds));
+        }
+        if (tracing) {
+          variants
+              .append(' ')
+              .append(TracingComparison.run(work, kafka.bootstrapServers(), rate, seconds));
+        }
+        if (!tls && !tracing) {
           compareOnMosquitto(work, kafka.bootstrapServers(), rate, seconds);
         }
         System.out.printf(
@@ -163,7 +173,7 @@ public final class EdgeLatencyBenchmark {
             heapMb,
             mosquittoDecisionP99 < 0 ? -1 : mosquittoDecisionP99 / 1_000,
             mosquittoEchoP99 < 0 ? -1 : mosquittoEchoP99 / 1_000,
-            secured == null ? "" : " " + secured.keyValues());
+            variants);
       } finally {
         agent.destroy();
         agent.waitFor();
