@@ -204,42 +204,31 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
     return null;
   }
 
+  /** Publishes without waiting; returns false (and counts) when Paho refuses it. */
+  public boolean publish(String topic, byte[] payload, int qos) {
+    return publish(topic, payload, qos, null);
+  }
+
   /**
    * Publishes without waiting, with a W3C {@code traceparent} user property when {@code
    * traceParent} is not null; returns false (and counts) when Paho refuses it.
    */
   public boolean publish(String topic, byte[] payload, int qos, String traceParent) {
-    if (traceParent == null) {
-      return publish(topic, payload, qos);
-    }
-    if (!connected) {
-      publishFailures.increment();
-      return false;
-    }
-    MqttMessage message = new MqttMessage(payload);
-    message.setQos(qos);
-    MqttProperties properties = new MqttProperties();
-    properties.setUserProperties(List.of(new UserProperty(TraceParent.NAME, traceParent)));
-    message.setProperties(properties);
-    try {
-      client.publish(topic, message);
-      published.increment();
-      return true;
-    } catch (MqttException | RuntimeException e) {
-      publishFailures.increment();
-      log.debug("publish to {} failed: {}", topic, e.getMessage());
-      return false;
-    }
-  }
-
-  /** Publishes without waiting; returns false (and counts) when Paho refuses it. */
-  public boolean publish(String topic, byte[] payload, int qos) {
     if (!connected) {
       publishFailures.increment();
       return false;
     }
     try {
-      client.publish(topic, payload, qos, false);
+      if (traceParent == null) {
+        client.publish(topic, payload, qos, false);
+      } else {
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(qos);
+        MqttProperties properties = new MqttProperties();
+        properties.setUserProperties(List.of(new UserProperty(TraceParent.NAME, traceParent)));
+        message.setProperties(properties);
+        client.publish(topic, message);
+      }
       published.increment();
       return true;
     } catch (MqttException | RuntimeException e) {
