@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -72,6 +74,25 @@ final class ReadingPath {
                   : "linked " + span.getTraceId().substring(0, 8),
               from == null ? "" : " (from " + from + ")"));
     }
+    text.append(String.format("time in each tier and region (ms after the reading arrived):%n"));
+    Map<String, long[]> tiers = new LinkedHashMap<>();
+    for (SpanData span : spans) {
+      String where =
+          orDash(span.getAttributes().get(TIER)) + " " + orDash(span.getAttributes().get(REGION));
+      long[] range =
+          tiers.computeIfAbsent(where, key -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+      range[0] = Math.min(range[0], span.getStartEpochNanos());
+      range[1] = Math.max(range[1], span.getEndEpochNanos());
+    }
+    tiers.forEach(
+        (where, range) ->
+            text.append(
+                String.format(
+                    "  %-20s from %10.1f to %10.1f  (%.1f)%n",
+                    where,
+                    (range[0] - origin) / 1e6,
+                    (range[1] - origin) / 1e6,
+                    (range[1] - range[0]) / 1e6)));
     return text.toString();
   }
 

@@ -18,6 +18,13 @@ public final class TraceParent {
   /** The header and user-property name, as the W3C specification spells it. */
   public static final String NAME = "traceparent";
 
+  /**
+   * The Kafka header with the {@code traceparent} values of the other traced inputs a record
+   * summarizes (comma-separated, at most {@code tracing.max-links}): the record's own trace
+   * continues only its first input's.
+   */
+  public static final String LINKS_HEADER = "fieldline.trace-links";
+
   private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
 
   private static final TextMapGetter<String> ONE_VALUE =

@@ -38,17 +38,18 @@ public final class WindowTraces {
 
   /**
    * Forgets {@code window} and sets its inputs on the output span: parent and links, or no parent
-   * (a new trace, sampled by the ratio) when no input was traced. Returns whether it had any.
+   * (a new trace, sampled by the ratio) when no input was traced. Returns the linked inputs (none
+   * when no input was traced).
    */
-  public boolean closed(String window, SpanBuilder output) {
+  public List<SpanContext> closed(String window, SpanBuilder output) {
     Entry entry = windows.remove(window);
     if (entry == null) {
       output.setNoParent();
-      return false;
+      return List.of();
     }
     output.setParent(TraceParent.asParent(entry.parent));
     entry.links.forEach(output::addLink);
-    return true;
+    return List.copyOf(entry.links);
   }
 
   /** Windows with traced inputs, open now. */

@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -94,8 +95,9 @@ public final class EdgeTracing {
   }
 
   /**
-   * The closed window's {@code edge.summary} span (already ended); its {@code traceparent}, or null
-   * when no reading of the window was traced and the window's own trace is not sampled.
+   * The closed window's {@code edge.summary} span (already ended), as the summary's trace context
+   * for the journal ({@link TraceContextColumn}): its {@code traceparent} and the other readings'
+   * it links to; null when no reading of the window was traced and its own trace is not sampled.
    */
   public String summarized(String deviceId, String metric, long windowStart, long readings) {
     if (!enabled) {
@@ -111,10 +113,12 @@ public final class EdgeTracing {
             .setAttribute(METRIC, metric)
             .setAttribute("fieldline.window_start", windowStart)
             .setAttribute("fieldline.readings", readings);
-    windows.closed(windowKey(deviceId, metric, windowStart), builder);
+    List<SpanContext> links = windows.closed(windowKey(deviceId, metric, windowStart), builder);
     Span span = builder.startSpan();
     span.end();
-    return span.getSpanContext().isSampled() ? TraceParent.format(span.getSpanContext()) : null;
+    return span.getSpanContext().isSampled()
+        ? TraceContextColumn.encode(span.getSpanContext(), links)
+        : null;
   }
 
   private void joined(AcceptedReading reading, SpanContext context) {

@@ -69,8 +69,8 @@ public final class Journal implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS outbox ("
                 + " id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,"
                 + " natural_key TEXT NOT NULL UNIQUE, topic TEXT NOT NULL,"
-                + " record_key TEXT NOT NULL, payload BLOB NOT NULL, trace_parent TEXT)");
-        addTraceParentColumn(s);
+                + " record_key TEXT NOT NULL, payload BLOB NOT NULL, trace_context TEXT)");
+        addTraceContextColumn(s);
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot open the journal at " + file, e);
@@ -78,15 +78,15 @@ public final class Journal implements AutoCloseable {
   }
 
   /** A journal written before trace context was kept gets the column (empty for old entries). */
-  private static void addTraceParentColumn(Statement s) throws SQLException {
+  private static void addTraceContextColumn(Statement s) throws SQLException {
     try (ResultSet columns = s.executeQuery("PRAGMA table_info(outbox)")) {
       while (columns.next()) {
-        if ("trace_parent".equals(columns.getString("name"))) {
+        if ("trace_context".equals(columns.getString("name"))) {
           return;
         }
       }
     }
-    s.execute("ALTER TABLE outbox ADD COLUMN trace_parent TEXT");
+    s.execute("ALTER TABLE outbox ADD COLUMN trace_context TEXT");
   }
 
   /** Writes one batch of changes in a single transaction. */
@@ -99,7 +99,7 @@ public final class Journal implements AutoCloseable {
       insertOutbox =
           db.prepareStatement(
               "INSERT OR IGNORE INTO outbox (kind, natural_key, topic, record_key, payload,"
-                  + " trace_parent) VALUES (?,?,?,?,?,?)");
+                  + " trace_context) VALUES (?,?,?,?,?,?)");
       forgetWindow =
           db.prepareStatement(
               "DELETE FROM readings WHERE device_id=? AND metric=? AND window_start=?");
@@ -129,7 +129,7 @@ public final class Journal implements AutoCloseable {
           outbox.setString(3, s.topic());
           outbox.setString(4, s.key());
           outbox.setBytes(5, s.payload());
-          outbox.setString(6, s.traceParent());
+          outbox.setString(6, s.traceContext());
           outbox.executeUpdate();
           forget.setString(1, s.deviceId());
           forget.setString(2, s.metric());
@@ -141,7 +141,7 @@ public final class Journal implements AutoCloseable {
           outbox.setString(3, d.topic());
           outbox.setString(4, d.key());
           outbox.setBytes(5, d.payload());
-          outbox.setString(6, d.traceParent());
+          outbox.setString(6, d.traceContext());
           outbox.executeUpdate();
         }
       }
@@ -162,7 +162,7 @@ public final class Journal implements AutoCloseable {
     if (selectOldest == null) {
       selectOldest =
           db.prepareStatement(
-              "SELECT id, topic, record_key, payload, trace_parent FROM outbox WHERE id > ?"
+              "SELECT id, topic, record_key, payload, trace_context FROM outbox WHERE id > ?"
                   + " ORDER BY id LIMIT ?");
     }
     selectOldest.setLong(1, after);

@@ -13,8 +13,8 @@ public sealed interface JournalOp {
   record Reading(AcceptedReading reading) implements JournalOp {}
 
   /**
-   * A closed window's summary enters the outbox and its readings leave; {@code traceParent} (or
-   * null) goes to Kafka as its {@code traceparent} header.
+   * A closed window's summary enters the outbox and its readings leave; {@code traceContext} (or
+   * null, see {@link TraceContextColumn}) goes to Kafka as its trace headers.
    */
   record Summary(
       String naturalKey,
@@ -24,7 +24,7 @@ public sealed interface JournalOp {
       String deviceId,
       String metric,
       long windowStart,
-      String traceParent)
+      String traceContext)
       implements JournalOp {
     @Override
     public long outboxBytes() {
@@ -33,7 +33,7 @@ public sealed interface JournalOp {
   }
 
   /** A decision event enters the outbox. */
-  record Decision(String naturalKey, String topic, String key, byte[] payload, String traceParent)
+  record Decision(String naturalKey, String topic, String key, byte[] payload, String traceContext)
       implements JournalOp {
     @Override
     public long outboxBytes() {

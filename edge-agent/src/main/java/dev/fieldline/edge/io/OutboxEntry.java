@@ -7,6 +7,6 @@ package dev.fieldline.edge.io;
  * @param topic the Kafka topic
  * @param key the record key (deviceId)
  * @param payload the Avro single-object encoded value
- * @param traceParent the record's W3C {@code traceparent} header, or null
+ * @param traceContext the record's trace context ({@link TraceContextColumn}), or null
  */
-public record OutboxEntry(long id, String topic, String key, byte[] payload, String traceParent) {}
+public record OutboxEntry(long id, String topic, String key, byte[] payload, String traceContext) {}

@@ -1,7 +1,5 @@
 package dev.fieldline.edge.io;
 
-import dev.fieldline.support.tracing.TraceParent;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +23,11 @@ import org.slf4j.LoggerFactory;
  * written (no metadata, or refused) are sent again, on this route, after the retry delay.
  */
 final class UplinkRoute implements AutoCloseable {
-  /** The entry as a Kafka record, with its {@code traceparent} header when it has one. */
+  /** The entry as a Kafka record, with its trace headers when it has a trace context. */
   private static ProducerRecord<String, byte[]> record(OutboxEntry entry) {
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(entry.topic(), entry.key(), entry.payload());
-    if (entry.traceParent() != null) {
-      record
-          .headers()
-          .add(TraceParent.NAME, entry.traceParent().getBytes(StandardCharsets.US_ASCII));
-    }
+    TraceContextColumn.addHeaders(entry.traceContext(), record.headers());
     return record;
   }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 class EdgeTracingTest {
@@ -101,14 +102,20 @@ class EdgeTracingTest {
     try (EdgeTracing.MessageTrace trace = tracing.begin(message(null))) {
       trace.accepted(reading(2));
     }
+    SpanContext second = byName().get("edge.receive").getSpanContext();
 
-    String header = tracing.summarized("d1", "temperature", 0L, 2);
+    String column = tracing.summarized("d1", "temperature", 0L, 2);
+    RecordHeaders headers = new RecordHeaders();
+    TraceContextColumn.addHeaders(column, headers);
 
     SpanData summary = byName().get("edge.summary");
     assertThat(summary.getParentSpanId()).isEqualTo(first.getSpanId());
     assertThat(summary.getTraceId()).isEqualTo(DEVICE_TRACE);
     assertThat(summary.getLinks()).hasSize(1);
-    assertThat(TraceParent.parse(header).getSpanId()).isEqualTo(summary.getSpanId());
+    assertThat(TraceParent.parse(headers.lastHeader(TraceParent.NAME).value()).getSpanId())
+        .isEqualTo(summary.getSpanId());
+    assertThat(TraceParent.parse(headers.lastHeader(TraceParent.LINKS_HEADER).value()).getSpanId())
+        .isEqualTo(second.getSpanId());
   }
 
   @Test

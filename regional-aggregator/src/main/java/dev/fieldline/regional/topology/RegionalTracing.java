@@ -6,9 +6,12 @@ import dev.fieldline.support.tracing.WindowTraces;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -16,8 +19,9 @@ import org.apache.kafka.common.header.Headers;
  * The aggregator's spans: one {@code regional.rollup} per emitted window, a child of the first
  * traced summary that went into it (so that summary's trace, and its reading's, runs on) and linked
  * to the others; its context leaves with the aggregate, in the {@code traceparent} header of both
- * {@code regional.aggregates} and {@code regional.export}. One instance per roll-up task. Off, it
- * reads no header and makes no span.
+ * {@code regional.aggregates} and {@code regional.export}, the other summaries' in its {@code
+ * fieldline.trace-links} header. One instance per roll-up task. Off, it reads no header and makes
+ * no span.
  */
 public final class RegionalTracing {
   private final boolean enabled;
@@ -62,13 +66,21 @@ public final class RegionalTracing {
             .setAttribute("fieldline.scope_key", scopeKey)
             .setAttribute("fieldline.window_start", windowStart)
             .setAttribute("fieldline.summaries", summaries);
-    windows.closed(window, builder);
+    List<SpanContext> links = windows.closed(window, builder);
     Span span = builder.startSpan();
     span.end();
     if (span.getSpanContext().isSampled()) {
       outgoing.add(
           TraceParent.NAME,
           TraceParent.format(span.getSpanContext()).getBytes(StandardCharsets.US_ASCII));
+      if (!links.isEmpty()) {
+        outgoing.add(
+            TraceParent.LINKS_HEADER,
+            links.stream()
+                .map(TraceParent::format)
+                .collect(Collectors.joining(","))
+                .getBytes(StandardCharsets.US_ASCII));
+      }
     }
   }
 }
