@@ -157,6 +157,7 @@ public final class EdgeTracing {
           .spanBuilder(name)
           .setParent(io.opentelemetry.context.Context.current().with(receive))
           .setAttribute(TIER, "edge")
+          .setAttribute(REGION, tracing.region)
           .startSpan();
     }
 
@@ -208,6 +209,7 @@ public final class EdgeTracing {
               io.opentelemetry.context.Context.current().with(decide != null ? decide : receive))
           .setSpanKind(SpanKind.PRODUCER)
           .setAttribute(TIER, "edge")
+          .setAttribute(REGION, tracing.region)
           .setAttribute("messaging.destination.name", topic)
           .startSpan();
     }
