@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.fieldline.infra.kafka.EmbeddedKafkaCluster;
 import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
 import dev.fieldline.infra.mqtt.MqttTls;
+import dev.fieldline.infra.tls.CertificateAuthority;
+import dev.fieldline.infra.tls.IssuedIdentity;
+import dev.fieldline.infra.tls.Role;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,33 +26,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent over mutual TLS with a generated certificate, and with username and password. */
+/**
+ * The agent over mutual TLS with a certificate of a throwaway authority, and with username and
+ * password.
+ */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SecureMqttIT {
   @TempDir static Path dir;
-  private static TestCertificates certs;
+  private static IssuedIdentity gateway;
   private static EmbeddedMqttBroker broker;
   private static EmbeddedKafkaCluster kafka;
   private static Path passwordFile;
-  private static Path storePasswordFile;
 
   @BeforeAll
   static void start() throws Exception {
-    certs = TestCertificates.create(dir.resolve("certs"));
+    CertificateAuthority ca =
+        CertificateAuthority.create("test CA", dir.resolve("certs"), Duration.ofDays(1));
+    IssuedIdentity server = ca.issue("mqtt-it", Role.BROKER, List.of("127.0.0.1", "localhost"));
+    gateway = ca.issue("gw-it", Role.GATEWAY, List.of());
     broker =
         EmbeddedMqttBroker.builder()
-            .tls(
-                MqttTls.mutual(
-                    certs.brokerKeystore,
-                    TestCertificates.PASSWORD,
-                    certs.brokerTruststore,
-                    TestCertificates.PASSWORD))
+            .tls(MqttTls.mutual(server))
             .users(Map.of("gw-it", "gw-secret-1", "device", "device-secret"))
             .start();
     kafka = EmbeddedKafkaCluster.start("secure-it");
     EdgeFixture.createTopics(kafka);
     passwordFile = Files.writeString(dir.resolve("mqtt-password"), "gw-secret-1\n");
-    storePasswordFile = Files.writeString(dir.resolve("store-password"), TestCertificates.PASSWORD);
   }
 
   @AfterAll
@@ -62,11 +64,11 @@ class SecureMqttIT {
     List<String> settings =
         EdgeFixture.settings(data, broker.tlsServerUri(), kafka.bootstrapServers());
     settings.add("mqtt.tls.enabled=true");
-    settings.add("mqtt.tls.truststore=" + certs.clientTruststore);
-    settings.add("mqtt.tls.truststore-password.file=" + storePasswordFile);
+    settings.add("mqtt.tls.truststore=" + gateway.truststore());
+    settings.add("mqtt.tls.truststore-password.file=" + gateway.truststorePasswordFile());
     if (withClientCertificate) {
-      settings.add("mqtt.tls.keystore=" + certs.clientKeystore);
-      settings.add("mqtt.tls.keystore-password.file=" + storePasswordFile);
+      settings.add("mqtt.tls.keystore=" + gateway.keystore());
+      settings.add("mqtt.tls.keystore-password.file=" + gateway.keystorePasswordFile());
     }
     settings.add("mqtt.username=gw-it");
     settings.add("mqtt.password.file=" + passwordFile);
