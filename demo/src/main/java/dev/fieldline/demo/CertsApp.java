@@ -101,7 +101,7 @@ public final class CertsApp implements Callable<Integer> {
     }
     System.out.printf(
         "certs: authority and %d identities in %s (valid %d days)%n",
-        3 + REGIONS.size() * (4 + devices), dir, validityDays);
+        2 + REGIONS.size() * (4 + devices), dir, validityDays);
     return 0;
   }
 
