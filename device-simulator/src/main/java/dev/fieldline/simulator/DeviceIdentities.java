@@ -1,15 +1,12 @@
 package dev.fieldline.simulator;
 
+import dev.fieldline.support.tls.TlsContexts;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * Each simulated device's own certificate, for a zero-trust broker that lets a device publish only
@@ -20,7 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class DeviceIdentities {
   private final Path dir;
-  private volatile TrustManagerFactory trust;
+  private volatile TrustManager[] trust;
 
   public DeviceIdentities(Path dir) {
     if (!Files.isRegularFile(dir.resolve("truststore.p12"))) {
@@ -33,13 +30,9 @@ public final class DeviceIdentities {
   public SSLSocketFactory socketFactory(String deviceId) {
     Path keystore = dir.resolve(deviceId + ".p12");
     try {
-      char[] keyPassword = password(deviceId + ".password");
-      KeyManagerFactory keys =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(load(keystore, keyPassword), keyPassword);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), trust().getTrustManagers(), null);
-      return context.getSocketFactory();
+      return TlsContexts.context(
+              TlsContexts.keyManagers(keystore, password(deviceId + ".password")), trust())
+          .getSocketFactory();
     } catch (IOException | GeneralSecurityException e) {
       // Names the file, never a password.
       throw new IllegalStateException(
@@ -48,26 +41,15 @@ public final class DeviceIdentities {
   }
 
   /** The authority, loaded once for the whole fleet. */
-  private TrustManagerFactory trust() throws IOException, GeneralSecurityException {
+  private TrustManager[] trust() throws IOException, GeneralSecurityException {
     if (trust == null) {
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(load(dir.resolve("truststore.p12"), password("truststore.password")));
-      trust = factory;
+      trust =
+          TlsContexts.trustManagers(dir.resolve("truststore.p12"), password("truststore.password"));
     }
     return trust;
   }
 
   private char[] password(String file) throws IOException {
     return Files.readString(dir.resolve(file)).strip().toCharArray();
-  }
-
-  private static KeyStore load(Path file, char[] password)
-      throws IOException, GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(file)) {
-      store.load(in, password);
-    }
-    return store;
   }
 }

@@ -1,15 +1,10 @@
 package dev.fieldline.edge.io;
 
+import dev.fieldline.support.tls.TlsContexts;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS for a client connection: a truststore to verify the server and, for mutual TLS, a keystore
@@ -25,17 +20,10 @@ public record TlsSettings(
 
   public SSLSocketFactory socketFactory() {
     try {
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(truststore == null ? null : load(truststore, truststorePassword));
-      KeyManagerFactory keys = null;
-      if (keystore != null) {
-        keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load(keystore, keystorePassword), keystorePassword);
-      }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-      return context.getSocketFactory();
+      return TlsContexts.context(
+              keystore == null ? null : TlsContexts.keyManagers(keystore, keystorePassword),
+              TlsContexts.trustManagers(truststore, truststorePassword))
+          .getSocketFactory();
     } catch (GeneralSecurityException | IOException e) {
       // The message names the files, never the passwords.
       throw new IllegalStateException(
@@ -46,23 +34,6 @@ public record TlsSettings(
               + ": "
               + e.getClass().getSimpleName(),
           e);
-    }
-  }
-
-  private static KeyStore load(Path path, char[] password)
-      throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(path)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      try {
-        store.load(in, password);
-        return store;
-      } catch (IOException e) {
-        KeyStore jks = KeyStore.getInstance("JKS");
-        try (InputStream again = Files.newInputStream(path)) {
-          jks.load(again, password);
-        }
-        return jks;
-      }
     }
   }
 

@@ -1,15 +1,12 @@
 package dev.fieldline.infra.tls;
 
+import dev.fieldline.support.tls.TlsContexts;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The files of one identity issued by a {@link CertificateAuthority}: a PKCS12 keystore with its
@@ -72,32 +69,18 @@ public record IssuedIdentity(
    */
   public SSLContext sslContext(boolean presentCertificate) {
     try {
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(load(truststore, truststorePassword()));
-      KeyManagerFactory keys = null;
-      if (presentCertificate) {
-        keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load(keystore, keystorePassword()), keystorePassword().toCharArray());
-      }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-      return context;
+      return TlsContexts.context(
+          presentCertificate
+              ? TlsContexts.keyManagers(keystore, keystorePassword().toCharArray())
+              : null,
+          TlsContexts.trustManagers(truststore, truststorePassword().toCharArray()));
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS for identity " + name, e);
     }
   }
 
-  private static KeyStore load(Path file, String password)
-      throws IOException, GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(file)) {
-      store.load(in, password.toCharArray());
-    }
-    return store;
-  }
-
-  private static String read(Path file) {
+  /** A password file's content. */
+  static String read(Path file) {
     try {
       return Files.readString(file).strip();
     } catch (IOException e) {

@@ -35,9 +35,8 @@ public final class KafkaTlsClient {
   /** Every property with the passwords read, for a client created in this process. */
   public static Map<String, Object> clientConfig(IssuedIdentity identity) {
     Map<String, Object> config = new LinkedHashMap<>(plainProperties(identity));
-    config.put("ssl.keystore.password", identity.keystorePassword());
-    config.put("ssl.key.password", identity.keystorePassword());
-    config.put("ssl.truststore.password", identity.truststorePassword());
+    secretFiles(identity)
+        .forEach((property, file) -> config.put(property, IssuedIdentity.read(file)));
     return config;
   }
 }
