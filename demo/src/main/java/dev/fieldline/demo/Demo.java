@@ -6,11 +6,7 @@ import dev.fieldline.global.job.GlobalJob;
 import dev.fieldline.support.config.Durations;
 import dev.fieldline.support.tracing.SharedTelemetry;
 import dev.fieldline.support.tracing.Telemetry;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -169,16 +165,9 @@ final class Demo implements AutoCloseable {
    */
   private void startTracing() {
     traces = new TraceStore(200_000);
-    SdkTracerProviderBuilder tracers =
-        SdkTracerProvider.builder()
-            .setSampler(Telemetry.sampler(settings.traceRatio()))
-            .addSpanProcessor(traces);
-    extraSpanProcessors.forEach(tracers::addSpanProcessor);
-    telemetry =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(tracers.build())
-            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-            .build();
+    List<SpanProcessor> processors = new ArrayList<>(List.of(traces));
+    processors.addAll(extraSpanProcessors);
+    telemetry = Telemetry.create("fieldline-demo", settings.traceRatio(), processors);
     SharedTelemetry.install(telemetry);
   }
 

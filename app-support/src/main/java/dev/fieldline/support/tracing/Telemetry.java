@@ -10,8 +10,11 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,14 +31,9 @@ public final class Telemetry {
     if (!settings.enabled) {
       return OpenTelemetry.noop();
     }
-    SdkTracerProviderBuilder tracers =
-        SdkTracerProvider.builder()
-            .setResource(
-                Resource.getDefault()
-                    .merge(Resource.create(Attributes.of(SERVICE_NAME, serviceName))))
-            .setSampler(sampler(settings.sampleRatio));
+    List<SpanProcessor> processors = new ArrayList<>();
     if (!settings.otlpEndpoint.isBlank()) {
-      tracers.addSpanProcessor(
+      processors.add(
           BatchSpanProcessor.builder(
                   OtlpHttpSpanExporter.builder()
                       .setEndpoint(settings.otlpEndpoint.replaceAll("/+$", "") + "/v1/traces")
@@ -43,15 +41,26 @@ public final class Telemetry {
                       .build())
               .build());
     }
+    return create(serviceName, settings.sampleRatio, processors);
+  }
+
+  /**
+   * An SDK with W3C trace context and a parent-based ratio sampler (a trace that comes with a
+   * parent keeps the parent's decision), whose ended spans go to {@code processors}.
+   */
+  public static OpenTelemetrySdk create(
+      String serviceName, double sampleRatio, List<SpanProcessor> processors) {
+    SdkTracerProviderBuilder tracers =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.getDefault()
+                    .merge(Resource.create(Attributes.of(SERVICE_NAME, serviceName))))
+            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampleRatio)));
+    processors.forEach(tracers::addSpanProcessor);
     return OpenTelemetrySdk.builder()
         .setTracerProvider(tracers.build())
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();
-  }
-
-  /** Keeps a share of new traces; a trace that comes with a parent keeps the parent's decision. */
-  public static Sampler sampler(double ratio) {
-    return Sampler.parentBased(Sampler.traceIdRatioBased(ratio));
   }
 
   /** Flushes and stops an SDK instance; nothing for the no-op one. */

@@ -84,9 +84,7 @@ public final class EdgeAgent implements AutoCloseable {
             ? Telemetry.create("fieldline-edge-" + config.gatewayId, config.tracing)
             : openTelemetry;
     this.tracing =
-        config.tracing.enabled
-            ? new EdgeTracing(this.openTelemetry, config.tracing, config.gatewayId, config.region)
-            : EdgeTracing.off();
+        new EdgeTracing(this.openTelemetry, config.tracing, config.gatewayId, config.region);
   }
 
   public EdgeAgent start() throws Exception {

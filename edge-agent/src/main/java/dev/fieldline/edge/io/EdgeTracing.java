@@ -50,9 +50,7 @@ public final class EdgeTracing {
 
   /** Tracing switched off: no spans, no parsing. */
   public static EdgeTracing off() {
-    TracingSettings off = new TracingSettings();
-    off.enabled = false;
-    return new EdgeTracing(OpenTelemetry.noop(), off, "", "");
+    return new EdgeTracing(OpenTelemetry.noop(), new TracingSettings(), "", "");
   }
 
   public boolean enabled() {
