@@ -67,6 +67,8 @@ public final class SampleRecords {
         .setFilteredCount(2)
         .setAnomalyCount(1)
         .setDecisionCount(1)
+        .setMissingCount(4)
+        .setRestartCount(1)
         .build();
   }
 
@@ -86,6 +88,8 @@ public final class SampleRecords {
         .setDecisionCount(1)
         .setRejectedCount(0)
         .setFilteredCount(3)
+        .setMissingCount(4)
+        .setRestartCount(1)
         .setSummaryCount(2)
         .setOriginRegion("eu-west")
         .build();
@@ -143,6 +147,8 @@ public final class SampleRecords {
         .setDecisionCount(1)
         .setRejectedCount(2)
         .setFilteredCount(3)
+        .setMissingCount(6)
+        .setRestartCount(2)
         .setSummaryCount(3)
         .setAggregateCount(2)
         .setRegions(List.of("eu-west", "us-east"))
