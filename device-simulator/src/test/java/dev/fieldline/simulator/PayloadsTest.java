@@ -9,6 +9,7 @@ import dev.fieldline.edge.core.CoreSink;
 import dev.fieldline.edge.core.DecisionCore;
 import dev.fieldline.edge.core.FeatureLookup;
 import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.edge.core.WindowGap;
 import dev.fieldline.schema.v1.Command;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
@@ -38,6 +39,9 @@ class PayloadsTest {
 
             @Override
             public void decision(DecisionEvent decision) {}
+
+            @Override
+            public void gap(WindowGap gap) {}
 
             @Override
             public void accepted(AcceptedReading reading) {

@@ -3,30 +3,46 @@ package dev.fieldline.support.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code /health} says: whether the service is ready, and named details (connection states,
+ * What {@code /health} says: whether the service is ready, why it is degraded if it is (working,
+ * but something needs a look, e.g. data lost before it), and named details (connection states,
  * queue depths...). Details must never hold secrets.
  *
  * @param ready true when the service does its job
  * @param details named values shown as JSON
+ * @param degraded why a ready service needs attention; empty when nothing does
  */
-public record HealthReport(boolean ready, Map<String, Object> details) {
+public record HealthReport(boolean ready, Map<String, Object> details, List<String> degraded) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public HealthReport {
     details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    degraded = List.copyOf(degraded);
+  }
+
+  public HealthReport(boolean ready, Map<String, Object> details) {
+    this(ready, details, List.of());
+  }
+
+  /** UP, DEGRADED (ready, with reasons) or DOWN. */
+  public String status() {
+    return !ready ? "DOWN" : degraded.isEmpty() ? "UP" : "DEGRADED";
   }
 
   public String toJson() {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", ready ? "UP" : "DOWN");
+    body.put("status", status());
+    if (!degraded.isEmpty()) {
+      body.put("degraded", degraded);
+    }
     body.putAll(details);
     try {
       return JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {
-      return "{\"status\":\"" + (ready ? "UP" : "DOWN") + "\"}";
+      return "{\"status\":\"" + status() + "\"}";
     }
   }
 }

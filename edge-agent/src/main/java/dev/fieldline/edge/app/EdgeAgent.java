@@ -30,7 +30,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -54,6 +57,7 @@ public final class EdgeAgent implements AutoCloseable {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Histogram latencies = new Histogram(3);
+  private static final int MISSING_DEVICES_SHOWN = 20;
   private Journal journal;
   private JournalWriter writer;
   private KafkaUplink uplink;
@@ -91,6 +95,7 @@ public final class EdgeAgent implements AutoCloseable {
     Path data = config.dataPath();
     journal = new Journal(data.resolve("journal.db"), config.journal.durability);
     var restored = journal.openReadings();
+    var restoredGaps = journal.openGaps();
     writer = new JournalWriter(journal, config.journal.maxBytes, config.journal.maxBatch);
     uplink =
         new KafkaUplink(
@@ -133,6 +138,7 @@ public final class EdgeAgent implements AutoCloseable {
             new TopicTemplate(config.commands.topic),
             config.commands.qos,
             restored,
+            restoredGaps,
             tracing);
     loop.start();
     mqtt.start();
@@ -149,7 +155,10 @@ public final class EdgeAgent implements AutoCloseable {
     return this;
   }
 
-  /** Ready when MQTT is connected and the journal accepts data; details tell the uplink state. */
+  /**
+   * Ready when MQTT is connected and the journal accepts data; degraded for a while after readings
+   * went missing before the agent; details tell the uplink state and which devices lost readings.
+   */
   public HealthReport health() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("gatewayId", config.gatewayId);
@@ -164,13 +173,33 @@ public final class EdgeAgent implements AutoCloseable {
     details.put("accepted", counters.accepted.sum());
     details.put("rejected", counters.rejectedTotal());
     details.put("filtered", counters.filteredTotal());
+    details.put("missing", counters.missing.sum());
+    details.put("deviceRestarts", counters.restarts.sum());
+    details.put("missingByDevice", counters.missingByDevice(MISSING_DEVICES_SHOWN));
+    details.put("mqttSessionsLost", mqtt == null ? 0 : mqtt.sessionsLost.sum());
     boolean ready =
         mqtt != null
             && mqtt.isConnected()
             && writer != null
             && writer.failure() == null
             && !writer.isFull();
-    return new HealthReport(ready, details);
+    return new HealthReport(ready, details, degraded());
+  }
+
+  private List<String> degraded() {
+    List<String> reasons = new ArrayList<>();
+    long lastMissing = counters.lastMissingAt();
+    long since = System.currentTimeMillis() - config.ingest.missingDegradesFor.toMillis();
+    if (lastMissing != Long.MIN_VALUE && lastMissing >= since) {
+      reasons.add(
+          counters.missing.sum()
+              + " readings of "
+              + counters.devicesWithMissing()
+              + " devices went missing before the agent (sequence gaps), the last at "
+              + Instant.ofEpochMilli(lastMissing)
+              + ": check the broker's queue limits (see missingByDevice)");
+    }
+    return reasons;
   }
 
   private void bindMetrics() {
@@ -184,6 +213,18 @@ public final class EdgeAgent implements AutoCloseable {
     counter("fieldline_edge_decisions_total", counters.decisions);
     counter("fieldline_edge_commands_total", counters.commands);
     counter("fieldline_edge_summaries_total", counters.summaries);
+    FunctionCounter.builder(
+            "fieldline_edge_readings_missing_total", counters.missing, LongAdder::sum)
+        .description("readings the devices sent that never reached the agent (sequence gaps)")
+        .register(metrics);
+    FunctionCounter.builder(
+            "fieldline_edge_device_restarts_total", counters.restarts, LongAdder::sum)
+        .description("times a device's sequence started over")
+        .register(metrics);
+    FunctionCounter.builder(
+            "fieldline_edge_mqtt_sessions_lost_total", mqtt.sessionsLost, LongAdder::sum)
+        .description("connections on which the broker no longer had the agent's session")
+        .register(metrics);
     counter("fieldline_edge_uplink_sent_total", uplink.sent);
     counter("fieldline_edge_uplink_failed_batches_total", uplink.failedBatches);
     counter("fieldline_edge_uplink_secondary_sent_total", uplink.sentToSecondary);

@@ -69,6 +69,19 @@ public class EdgeConfig implements Validated {
     public List<String> sites = new ArrayList<>();
 
     public Duration sessionExpiry = Duration.ofDays(1);
+
+    /**
+     * The longest absence of the agent (restart, upgrade, crash) the broker must queue readings
+     * for; the agent warns at start when what the broker announces cannot hold it.
+     */
+    public Duration rideOut = Duration.ofHours(1);
+
+    /**
+     * Messages per second this gateway's devices publish in total; with ride-out it states the
+     * queue the broker must hold for the agent. 0 when unknown.
+     */
+    public double expectedRate = 0;
+
     public Duration keepAlive = Duration.ofSeconds(30);
     public int receiveMaximum = 65_535;
     public String username = "";
@@ -110,6 +123,16 @@ public class EdgeConfig implements Validated {
     public int maxPayloadBytes = 65_536;
     public Duration maxFuture = Duration.ofMinutes(5);
     public Duration maxPast = Duration.ofDays(1);
+
+    /**
+     * How far (in sequence numbers, 1 to 64) a message may arrive behind a newer one of its device
+     * and still count; a number skipped further back, or still missing when its window closes,
+     * counts as a missing reading.
+     */
+    public int reorderAllowance = CoreSettings.DEFAULT_REORDER_ALLOWANCE;
+
+    /** /health reports the agent degraded for this long after readings went missing. */
+    public Duration missingDegradesFor = Duration.ofMinutes(10);
   }
 
   /** Summary windows. */
@@ -234,6 +257,19 @@ public class EdgeConfig implements Validated {
     if (commands.qos < 0 || commands.qos > 1) {
       problems.add("commands.qos: 0 or 1 (got " + commands.qos + ")");
     }
+    if (ingest.reorderAllowance < 1 || ingest.reorderAllowance > 64) {
+      problems.add("ingest.reorder-allowance: 1..64 (got " + ingest.reorderAllowance + ")");
+    }
+    if (ingest.missingDegradesFor.isNegative()) {
+      problems.add("ingest.missing-degrades-for: must not be negative");
+    }
+    if (mqtt.rideOut.isNegative()) {
+      problems.add("mqtt.ride-out: must not be negative");
+    }
+    if (!(mqtt.expectedRate >= 0) || Double.isInfinite(mqtt.expectedRate)) {
+      problems.add(
+          "mqtt.expected-rate: messages per second, 0 or more (got " + mqtt.expectedRate + ")");
+    }
     if (ingest.maxPayloadBytes < 64) {
       problems.add("ingest.max-payload-bytes: at least 64");
     }
@@ -320,6 +356,7 @@ public class EdgeConfig implements Validated {
         windows.size,
         windows.grace,
         windows.idle,
+        ingest.reorderAllowance,
         rules.filters(),
         rules.rules());
   }
@@ -345,7 +382,9 @@ public class EdgeConfig implements Validated {
         secret(mqtt.password, "mqtt.password"),
         tls,
         mqtt.reconnect.policy(),
-        tracing.enabled);
+        tracing.enabled,
+        mqtt.rideOut,
+        mqtt.expectedRate);
   }
 
   private List<String> subscriptions() {

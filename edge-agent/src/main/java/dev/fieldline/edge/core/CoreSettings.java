@@ -18,6 +18,8 @@ import java.util.List;
  * @param windowSize summary window size
  * @param windowGrace how long after its end a window waits for stragglers before it closes
  * @param windowIdle a device silent this long has its windows closed by the gateway clock
+ * @param reorderAllowance how far (in sequence numbers, 1 to 64) a message may arrive behind a
+ *     newer one of its device and still fill its gap; a number skipped further back is missing
  * @param filters filter specs, first match wins
  * @param rules decision rules
  */
@@ -32,8 +34,11 @@ public record CoreSettings(
     Duration windowSize,
     Duration windowGrace,
     Duration windowIdle,
+    int reorderAllowance,
     List<FilterSpec> filters,
     List<RuleSpec> rules) {
+
+  public static final int DEFAULT_REORDER_ALLOWANCE = 64;
 
   public CoreSettings {
     filters = List.copyOf(filters);
@@ -41,9 +46,16 @@ public record CoreSettings(
     if (windowSize.toMillis() <= 0) {
       throw new IllegalArgumentException("windowSize must be positive");
     }
+    if (reorderAllowance < 1 || reorderAllowance > SequenceTracker.MAX_ALLOWANCE) {
+      throw new IllegalArgumentException(
+          "reorderAllowance must be 1.." + SequenceTracker.MAX_ALLOWANCE);
+    }
   }
 
-  /** Defaults for tests and benchmarks: 10-second windows, 1 s grace, 5 s idle, 64 KiB payloads. */
+  /**
+   * Defaults for tests and benchmarks: 10-second windows, 1 s grace, 5 s idle, 64 KiB payloads, a
+   * reorder allowance of {@value #DEFAULT_REORDER_ALLOWANCE}.
+   */
   public static CoreSettings defaults(List<FilterSpec> filters, List<RuleSpec> rules) {
     return new CoreSettings(
         "gw-test",
@@ -56,6 +68,7 @@ public record CoreSettings(
         Duration.ofSeconds(10),
         Duration.ofSeconds(1),
         Duration.ofSeconds(5),
+        DEFAULT_REORDER_ALLOWANCE,
         filters,
         rules);
   }

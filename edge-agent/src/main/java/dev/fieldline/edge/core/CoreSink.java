@@ -19,6 +19,9 @@ public interface CoreSink {
   /** An accepted reading, now part of an open window. */
   void accepted(AcceptedReading reading);
 
+  /** Missing readings or a device restart counted into an open window. */
+  void gap(WindowGap gap);
+
   /** A closed window's summary. */
   void summary(EdgeSummary summary);
 

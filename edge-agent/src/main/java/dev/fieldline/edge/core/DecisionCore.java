@@ -20,7 +20,9 @@ import java.util.Map;
  *
  * <p>Guarantees: every reading is counted exactly once as accepted, rejected or filtered; every
  * accepted reading lands in exactly one summary, emitted when its window closes ({@link
- * #closeWindows}); a rule fires once per activation and clears once.
+ * #closeWindows}); a rule fires once per activation and clears once. Readings that never arrived
+ * are counted as missing from each device's sequence numbers ({@link SequenceTracker}) and carried
+ * by the summaries, so that what the devices sent is {@code received + missing}.
  */
 public final class DecisionCore implements DecisionListener {
   private final CoreSettings settings;
@@ -35,6 +37,7 @@ public final class DecisionCore implements DecisionListener {
   private final long idle;
   private final long maxFuture;
   private final long maxPast;
+  private final int reorderAllowance;
 
   // The reading being evaluated, for decisions raised by the rules.
   private DeviceState currentDevice;
@@ -42,6 +45,8 @@ public final class DecisionCore implements DecisionListener {
   private OpenWindow currentWindow;
   private ParsedMessage currentMessage;
   private long currentReceivedNanos;
+  private long currentMissing;
+  private long currentRestarts;
 
   public DecisionCore(
       CoreSettings settings, FeatureLookup features, CoreSink sink, CoreCounters counters) {
@@ -54,6 +59,7 @@ public final class DecisionCore implements DecisionListener {
     this.idle = settings.windowIdle().toMillis();
     this.maxFuture = settings.maxFuture().toMillis();
     this.maxPast = settings.maxPast().toMillis();
+    this.reorderAllowance = settings.reorderAllowance();
   }
 
   /**
@@ -132,16 +138,23 @@ public final class DecisionCore implements DecisionListener {
     }
     device.siteId = siteId;
     device.lastHeard = now;
-    if (device.hasSeq && message.seq <= device.lastSeq) {
+    SequenceTracker.Outcome outcome = device.sequence.observe(message.seq, reorderAllowance);
+    if (outcome == SequenceTracker.Outcome.DUPLICATE || outcome == SequenceTracker.Outcome.STALE) {
       FilterReason reason =
-          message.seq == device.lastSeq ? FilterReason.DUPLICATE : FilterReason.OUT_OF_ORDER;
+          outcome == SequenceTracker.Outcome.DUPLICATE
+              ? FilterReason.DUPLICATE
+              : FilterReason.OUT_OF_ORDER;
       for (int i = 0; i < readings; i++) {
         counters.filter(reason);
       }
       return;
     }
-    device.lastSeq = message.seq;
-    device.hasSeq = true;
+    currentMissing = device.sequence.missing();
+    currentRestarts = 0;
+    if (outcome == SequenceTracker.Outcome.RESTART) {
+      currentRestarts = 1;
+      counters.restarts.increment();
+    }
 
     currentDevice = device;
     currentMessage = message;
@@ -157,15 +170,15 @@ public final class DecisionCore implements DecisionListener {
 
   private void onReading(
       DeviceState device, String metric, double value, long time, long seq, long now) {
-    MetricState state = device.metrics.get(metric);
-    if (state == null) {
-      FilterSpec filter = settings.filterFor(device.deviceType, metric);
-      MetricRules rules = MetricRules.select(settings.rules(), device.deviceType, metric);
-      state = new MetricState(metric, filter, rules);
-      device.metrics.put(metric, state);
-    }
+    MetricState state = metric(device, metric);
     long windowStart = Math.floorDiv(time, windowSize) * windowSize;
-    if (windowStart < state.closedBefore) {
+    boolean late = windowStart < state.closedBefore;
+    if (currentMissing > 0 || currentRestarts > 0) {
+      // A gap revealed by a late reading still needs an open window to be reported in.
+      OpenWindow target = state.window(late ? state.closedBefore : windowStart);
+      countGap(device, state, target, currentMissing, currentRestarts, now);
+    }
+    if (late) {
       counters.filter(FilterReason.LATE);
       return;
     }
@@ -177,8 +190,9 @@ public final class DecisionCore implements DecisionListener {
       window.filtered++;
       return;
     }
+    // Distance either way: a late reading that fills a sequence gap is older than the last one.
     if (state.lastAcceptedTime != Long.MIN_VALUE
-        && time - state.lastAcceptedTime < filter.minInterval().toMillis()) {
+        && Math.abs(time - state.lastAcceptedTime) < filter.minInterval().toMillis()) {
       counters.filter(FilterReason.RATE_LIMITED);
       window.filtered++;
       return;
@@ -191,7 +205,7 @@ public final class DecisionCore implements DecisionListener {
       return;
     }
     state.lastReported = value;
-    state.lastAcceptedTime = time;
+    state.lastAcceptedTime = Math.max(state.lastAcceptedTime, time);
     counters.accepted.increment();
     counters.received.increment();
 
@@ -293,16 +307,27 @@ public final class DecisionCore implements DecisionListener {
     int closed = 0;
     for (DeviceState device : devices.values()) {
       boolean silent = now - Math.max(device.lastHeard, listeningSince) >= idle;
+      // Numbers still pending when a window of the device closes are not coming any more: settled
+      // into the first closing window of each metric.
+      long settled = -1;
       for (MetricState state : device.metrics.values()) {
+        boolean settledHere = false;
         Iterator<OpenWindow> it = state.windows.iterator();
         while (it.hasNext()) {
           OpenWindow window = it.next();
           long end = window.start + windowSize;
           boolean passed = device.eventWatermark >= end + grace || (silent && now >= end + grace);
           if (all || passed) {
+            if (settled < 0) {
+              settled = device.sequence.settle(reorderAllowance);
+            }
+            if (settled > 0 && !settledHere) {
+              countGap(device, state, window, settled, 0, now);
+              settledHere = true;
+            }
             it.remove();
             state.closedBefore = Math.max(state.closedBefore, end);
-            if (window.stats.count() > 0 || window.filtered > 0 || window.rejected > 0) {
+            if (window.hasContent()) {
               emit(device, state, window);
               closed++;
             }
@@ -311,6 +336,29 @@ public final class DecisionCore implements DecisionListener {
       }
     }
     return closed;
+  }
+
+  private void countGap(
+      DeviceState device,
+      MetricState state,
+      OpenWindow window,
+      long missing,
+      long restarts,
+      long now) {
+    window.missing += missing;
+    window.restarts += restarts;
+    if (missing > 0) {
+      counters.missing(device.deviceId, missing, now);
+    }
+    sink.gap(
+        new WindowGap(
+            device.siteId,
+            device.deviceId,
+            device.deviceType,
+            state.metric,
+            window.start,
+            missing,
+            restarts));
   }
 
   private void emit(DeviceState device, MetricState state, OpenWindow window) {
@@ -334,40 +382,62 @@ public final class DecisionCore implements DecisionListener {
             .setFilteredCount(window.filtered)
             .setAnomalyCount(window.anomalies)
             .setDecisionCount(window.decisions)
+            .setMissingCount(window.missing)
+            .setRestartCount(window.restarts)
             .build());
   }
 
-  /**
-   * Puts back readings accepted before a restart (from the journal) into their windows, without
-   * evaluating rules again or emitting anything, and restores each device's last sequence number
-   * and event time.
-   */
+  /** As {@link #restore(List, List, long)} without gap counts. */
   public void restore(List<AcceptedReading> readings, long now) {
+    restore(readings, List.of(), now);
+  }
+
+  /**
+   * Puts back readings accepted before a restart (from the journal) into their windows, and the
+   * missing readings and device restarts counted into them, without evaluating rules again or
+   * emitting anything; restores each device's sequence position (its latest reading's) and event
+   * time.
+   */
+  public void restore(List<AcceptedReading> readings, List<WindowGap> gaps, long now) {
+    Map<DeviceState, AcceptedReading> latest = new HashMap<>();
     for (AcceptedReading r : readings) {
-      DeviceState device =
-          devices.computeIfAbsent(
-              r.deviceId(), id -> new DeviceState(id, r.siteId(), r.deviceType()));
-      MetricState state = device.metrics.get(r.metric());
-      if (state == null) {
-        state =
-            new MetricState(
-                r.metric(),
-                settings.filterFor(device.deviceType, r.metric()),
-                MetricRules.select(settings.rules(), device.deviceType, r.metric()));
-        device.metrics.put(r.metric(), state);
-      }
+      DeviceState device = device(r.deviceId(), r.siteId(), r.deviceType());
+      MetricState state = metric(device, r.metric());
       state.window(r.windowStart()).add(r.value(), r.seq());
       state.lastReported = r.value();
       state.lastAcceptedTime = Math.max(state.lastAcceptedTime, r.eventTime());
-      if (!device.hasSeq || r.seq() > device.lastSeq) {
-        device.lastSeq = r.seq();
-        device.hasSeq = true;
-      }
+      latest.merge(device, r, (a, b) -> b.eventTime() >= a.eventTime() ? b : a);
       device.eventWatermark = Math.max(device.eventWatermark, r.eventTime());
       // Give the device the idle time to catch up (the broker re-sends what it queued) before its
       // restored windows may close by wall clock.
       device.lastHeard = now;
     }
+    // The latest reading by event time, not the highest number: a device may have restarted.
+    latest.forEach((device, r) -> device.sequence.resumeAt(r.seq()));
+    for (WindowGap gap : gaps) {
+      DeviceState device = device(gap.deviceId(), gap.siteId(), gap.deviceType());
+      OpenWindow window = metric(device, gap.metric()).window(gap.windowStart());
+      window.missing += gap.missing();
+      window.restarts += gap.restarts();
+      device.lastHeard = now;
+    }
+  }
+
+  private DeviceState device(String deviceId, String siteId, String deviceType) {
+    return devices.computeIfAbsent(deviceId, id -> new DeviceState(id, siteId, deviceType));
+  }
+
+  private MetricState metric(DeviceState device, String metric) {
+    MetricState state = device.metrics.get(metric);
+    if (state == null) {
+      state =
+          new MetricState(
+              metric,
+              settings.filterFor(device.deviceType, metric),
+              MetricRules.select(settings.rules(), device.deviceType, metric));
+      device.metrics.put(metric, state);
+    }
+    return state;
   }
 
   /** Windows currently open, for metrics. */

@@ -3,13 +3,12 @@ package dev.fieldline.edge.core;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What the core knows about one device: where it is, its last sequence number, its metrics. */
+/** What the core knows about one device: where it is, its sequence numbers, its metrics. */
 final class DeviceState {
   final String deviceId;
   String siteId;
   String deviceType;
-  long lastSeq;
-  boolean hasSeq;
+  final SequenceTracker sequence = new SequenceTracker();
 
   /** The latest event time this device reported: its windows close as it moves on. */
   long eventWatermark = Long.MIN_VALUE;

@@ -12,9 +12,16 @@ final class OpenWindow {
   long filtered;
   long anomalies;
   long decisions;
+  long missing;
+  long restarts;
 
   OpenWindow(long start) {
     this.start = start;
+  }
+
+  /** Whether it has anything to report; an empty window is forgotten without a summary. */
+  boolean hasContent() {
+    return stats.count() > 0 || filtered > 0 || rejected > 0 || missing > 0 || restarts > 0;
   }
 
   void add(double value, long seq) {

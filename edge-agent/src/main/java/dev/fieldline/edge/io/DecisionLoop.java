@@ -8,6 +8,7 @@ import dev.fieldline.edge.core.DecisionCore;
 import dev.fieldline.edge.core.FeatureLookup;
 import dev.fieldline.edge.core.RejectReason;
 import dev.fieldline.edge.core.TopicTemplate;
+import dev.fieldline.edge.core.WindowGap;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.Command;
@@ -66,6 +67,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
       TopicTemplate commandTopic,
       int commandQos,
       List<AcceptedReading> restored,
+      List<WindowGap> restoredGaps,
       EdgeTracing tracing) {
     this.core = new DecisionCore(settings, features, this, counters);
     this.handoff = handoff;
@@ -79,9 +81,12 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     this.tracing = tracing;
     this.acks = new AckQueue(mqtt);
     journal.releaseAfterCommit(acks);
-    core.restore(restored, System.currentTimeMillis());
-    if (!restored.isEmpty()) {
-      log.info("restored {} readings of open windows from the journal", restored.size());
+    core.restore(restored, restoredGaps, System.currentTimeMillis());
+    if (!restored.isEmpty() || !restoredGaps.isEmpty()) {
+      log.info(
+          "restored {} readings and {} gap counts of open windows from the journal",
+          restored.size(),
+          restoredGaps.size());
     }
     this.thread = new Thread(this::run, "decision");
     this.thread.setPriority(Thread.MAX_PRIORITY);
@@ -169,6 +174,11 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
   public void accepted(AcceptedReading reading) {
     trace.accepted(reading);
     journal.enqueue(new JournalOp.Reading(reading));
+  }
+
+  @Override
+  public void gap(WindowGap gap) {
+    journal.enqueue(new JournalOp.Gap(gap));
   }
 
   @Override

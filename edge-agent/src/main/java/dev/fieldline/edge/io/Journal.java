@@ -1,6 +1,7 @@
 package dev.fieldline.edge.io;
 
 import dev.fieldline.edge.core.AcceptedReading;
+import dev.fieldline.edge.core.WindowGap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,10 +14,11 @@ import java.util.List;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The gateway's durable store (SQLite in WAL mode): accepted readings of open windows, and the
- * outbox of summaries and decision events waiting for Kafka. Every change is a transaction: a
- * window's summary enters the outbox in the same transaction that removes its readings, so a crash
- * at any moment leaves either the readings or the summary, never both and never neither.
+ * The gateway's durable store (SQLite in WAL mode): accepted readings of open windows with the
+ * missing readings and device restarts counted into them, and the outbox of summaries and decision
+ * events waiting for Kafka. Every change is a transaction: a window's summary enters the outbox in
+ * the same transaction that removes its readings, so a crash at any moment leaves either the
+ * readings or the summary, never both and never neither.
  *
  * <p>One instance per thread: SQLite connections are not shared. WAL mode lets the uplink read and
  * delete while the writer appends.
@@ -41,6 +43,8 @@ public final class Journal implements AutoCloseable {
   private PreparedStatement insertReading;
   private PreparedStatement insertOutbox;
   private PreparedStatement forgetWindow;
+  private PreparedStatement addGap;
+  private PreparedStatement forgetGaps;
   private PreparedStatement selectOldest;
   private PreparedStatement deleteOutbox;
 
@@ -65,6 +69,12 @@ public final class Journal implements AutoCloseable {
         s.execute(
             "CREATE INDEX IF NOT EXISTS readings_by_window"
                 + " ON readings (device_id, metric, window_start)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS window_gaps ("
+                + " device_id TEXT NOT NULL, metric TEXT NOT NULL, window_start INTEGER NOT NULL,"
+                + " site_id TEXT NOT NULL, device_type TEXT NOT NULL,"
+                + " missing INTEGER NOT NULL, restarts INTEGER NOT NULL,"
+                + " PRIMARY KEY (device_id, metric, window_start))");
         s.execute(
             "CREATE TABLE IF NOT EXISTS outbox ("
                 + " id INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL,"
@@ -103,6 +113,16 @@ public final class Journal implements AutoCloseable {
       forgetWindow =
           db.prepareStatement(
               "DELETE FROM readings WHERE device_id=? AND metric=? AND window_start=?");
+      addGap =
+          db.prepareStatement(
+              "INSERT INTO window_gaps (device_id, metric, window_start, site_id, device_type,"
+                  + " missing, restarts) VALUES (?,?,?,?,?,?,?)"
+                  + " ON CONFLICT (device_id, metric, window_start) DO UPDATE SET"
+                  + " missing = missing + excluded.missing,"
+                  + " restarts = restarts + excluded.restarts");
+      forgetGaps =
+          db.prepareStatement(
+              "DELETE FROM window_gaps WHERE device_id=? AND metric=? AND window_start=?");
     }
     PreparedStatement reading = insertReading;
     PreparedStatement outbox = insertOutbox;
@@ -135,6 +155,20 @@ public final class Journal implements AutoCloseable {
           forget.setString(2, s.metric());
           forget.setLong(3, s.windowStart());
           forget.executeUpdate();
+          forgetGaps.setString(1, s.deviceId());
+          forgetGaps.setString(2, s.metric());
+          forgetGaps.setLong(3, s.windowStart());
+          forgetGaps.executeUpdate();
+        } else if (op instanceof JournalOp.Gap g) {
+          WindowGap gap = g.gap();
+          addGap.setString(1, gap.deviceId());
+          addGap.setString(2, gap.metric());
+          addGap.setLong(3, gap.windowStart());
+          addGap.setString(4, gap.siteId());
+          addGap.setString(5, gap.deviceType());
+          addGap.setLong(6, gap.missing());
+          addGap.setLong(7, gap.restarts());
+          addGap.executeUpdate();
         } else if (op instanceof JournalOp.Decision d) {
           outbox.setInt(1, KIND_DECISION);
           outbox.setString(2, d.naturalKey());
@@ -272,6 +306,29 @@ public final class Journal implements AutoCloseable {
       }
     }
     return readings;
+  }
+
+  /** Missing readings and device restarts counted into windows that were open, by window. */
+  public List<WindowGap> openGaps() throws SQLException {
+    List<WindowGap> gaps = new ArrayList<>();
+    try (Statement s = db.createStatement();
+        ResultSet rows =
+            s.executeQuery(
+                "SELECT site_id, device_id, device_type, metric, window_start, missing, restarts"
+                    + " FROM window_gaps ORDER BY window_start")) {
+      while (rows.next()) {
+        gaps.add(
+            new WindowGap(
+                rows.getString(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getString(4),
+                rows.getLong(5),
+                rows.getLong(6),
+                rows.getLong(7)));
+      }
+    }
+    return gaps;
   }
 
   private long scalar(String sql) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.fieldline.edge.io;
 
 import dev.fieldline.edge.core.AcceptedReading;
+import dev.fieldline.edge.core.WindowGap;
 
 /** One change to the journal, queued by the decision thread and written by the journal writer. */
 public sealed interface JournalOp {
@@ -11,6 +12,9 @@ public sealed interface JournalOp {
 
   /** An accepted reading joins its open window. */
   record Reading(AcceptedReading reading) implements JournalOp {}
+
+  /** Missing readings or a device restart counted into an open window. */
+  record Gap(WindowGap gap) implements JournalOp {}
 
   /**
    * A closed window's summary enters the outbox and its readings leave; {@code traceContext} (or

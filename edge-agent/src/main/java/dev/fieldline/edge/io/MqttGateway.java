@@ -55,6 +55,12 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
   public final LongAdder publishFailures = new LongAdder();
   public final LongAdder reconnects = new LongAdder();
 
+  /** Connections on which the broker no longer had the agent's session (and what it queued). */
+  public final LongAdder sessionsLost = new LongAdder();
+
+  private volatile BrokerLimits limits;
+  private boolean connectedBefore;
+
   private volatile long connectedAt;
 
   public MqttGateway(MqttSettings settings, BlockingQueue<Inbound> handoff) throws MqttException {
@@ -119,7 +125,9 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
       // A new number before CONNECT: the broker re-sends its session's messages right after
       // CONNACK, and they must be acknowledged on this connection.
       long id = connection.incrementAndGet();
-      client.connect(options()).waitForCompletion(15_000);
+      IMqttToken connack = client.connect(options());
+      connack.waitForCompletion(15_000);
+      checkBroker(connack);
       String[] filters = settings.subscriptions().toArray(String[]::new);
       int[] qos = new int[filters.length];
       Arrays.fill(qos, 1);
@@ -158,6 +166,54 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
       }
       reconnector.schedule(this::connectNow, delay, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * Logs what the broker announced and where it cannot keep the no-loss guarantee, and notices a
+   * session the broker lost: the readings it had queued for the agent are gone.
+   */
+  private void checkBroker(IMqttToken connack) {
+    BrokerLimits announced = BrokerLimits.fromConnack(connack.getResponseProperties());
+    if (!announced.equals(limits)) {
+      limits = announced;
+      log.info("broker {}: {}", settings.serverUri(), announced);
+      for (String warning : announced.warnings(settings.sessionExpiry(), settings.rideOut())) {
+        log.warn("broker {}: {}", settings.serverUri(), warning);
+      }
+      long queue = BrokerLimits.queueNeeded(settings.rideOut(), settings.expectedRate());
+      if (queue > 0) {
+        log.info(
+            "to ride out {} at {} messages/s the broker must queue {} messages for {}; MQTT does"
+                + " not announce its queue size (Mosquitto max_queued_messages, max_queued_bytes"
+                + " and persistence; HiveMQ max-queue-size): readings it drops are counted as"
+                + " fieldline_edge_readings_missing_total",
+            settings.rideOut(),
+            settings.expectedRate(),
+            queue,
+            settings.clientId());
+      }
+    }
+    if (!connack.getSessionPresent()) {
+      if (connectedBefore) {
+        sessionsLost.increment();
+        log.warn(
+            "the broker {} no longer had session {}: what it queued while the agent was away is"
+                + " lost (expired, or a broker restart without persistence)",
+            settings.serverUri(),
+            settings.clientId());
+      } else {
+        log.info(
+            "no session {} at the broker yet (first start, or the broker lost it); readings it"
+                + " lost show as sequence gaps",
+            settings.clientId());
+      }
+    }
+    connectedBefore = true;
+  }
+
+  /** What the broker announced at the last connection; null before the first. */
+  public BrokerLimits brokerLimits() {
+    return limits;
   }
 
   public boolean isConnected() {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param tls TLS settings, or null for plain TCP
  * @param reconnect backoff between connection attempts
  * @param readTraceParent read each message's {@code traceparent} user property (tracing is on)
+ * @param rideOut the longest absence of the agent its broker must queue readings for
+ * @param expectedRate messages per second the devices publish in total; 0 when unknown
  */
 public record MqttSettings(
     String serverUri,
@@ -30,7 +32,9 @@ public record MqttSettings(
     char[] password,
     TlsSettings tls,
     ReconnectPolicy reconnect,
-    boolean readTraceParent) {
+    boolean readTraceParent,
+    Duration rideOut,
+    double expectedRate) {
 
   @Override
   public String toString() {

@@ -7,6 +7,7 @@ import dev.fieldline.edge.core.CoreSink;
 import dev.fieldline.edge.core.DecisionCore;
 import dev.fieldline.edge.core.FeatureLookup;
 import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.edge.core.WindowGap;
 import dev.fieldline.edge.core.rules.RuleKind;
 import dev.fieldline.edge.core.rules.RuleSpec;
 import dev.fieldline.schema.v1.Command;
@@ -111,6 +112,11 @@ final class CoreThroughput {
 
     @Override
     public void accepted(AcceptedReading reading) {
+      count++;
+    }
+
+    @Override
+    public void gap(WindowGap gap) {
       count++;
     }
 

@@ -13,6 +13,7 @@ public final class RecordingSink implements CoreSink {
   public final List<DecisionEvent> decisions = new ArrayList<>();
   public final List<AcceptedReading> accepted = new ArrayList<>();
   public final List<EdgeSummary> summaries = new ArrayList<>();
+  public final List<WindowGap> gaps = new ArrayList<>();
   public final List<RejectReason> rejected = new ArrayList<>();
   public final List<String> rejectDetails = new ArrayList<>();
 
@@ -30,6 +31,11 @@ public final class RecordingSink implements CoreSink {
   @Override
   public void accepted(AcceptedReading reading) {
     accepted.add(reading);
+  }
+
+  @Override
+  public void gap(WindowGap gap) {
+    gaps.add(gap);
   }
 
   @Override
