@@ -30,6 +30,8 @@ public class ExportedAggregate {
   public long decisionCount;
   public long rejectedCount;
   public long filteredCount;
+  public long missingCount;
+  public long restartCount;
   public long summaryCount;
 
   public ExportedAggregate() {}
@@ -53,6 +55,8 @@ public class ExportedAggregate {
     a.decisionCount = avro.getDecisionCount();
     a.rejectedCount = avro.getRejectedCount();
     a.filteredCount = avro.getFilteredCount();
+    a.missingCount = avro.getMissingCount();
+    a.restartCount = avro.getRestartCount();
     a.summaryCount = avro.getSummaryCount();
     return a;
   }
@@ -74,6 +78,8 @@ public class ExportedAggregate {
         .setDecisionCount(decisionCount)
         .setRejectedCount(rejectedCount)
         .setFilteredCount(filteredCount)
+        .setMissingCount(missingCount)
+        .setRestartCount(restartCount)
         .setSummaryCount(summaryCount)
         .setOriginRegion(originRegion)
         .build();

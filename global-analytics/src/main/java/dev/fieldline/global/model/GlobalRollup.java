@@ -21,6 +21,8 @@ public class GlobalRollup {
   public long decisionCount;
   public long rejectedCount;
   public long filteredCount;
+  public long missingCount;
+  public long restartCount;
   public long summaryCount;
   public long aggregateCount;
 
@@ -39,6 +41,8 @@ public class GlobalRollup {
     decisionCount += aggregate.decisionCount;
     rejectedCount += aggregate.rejectedCount;
     filteredCount += aggregate.filteredCount;
+    missingCount += aggregate.missingCount;
+    restartCount += aggregate.restartCount;
     summaryCount += aggregate.summaryCount;
     aggregateCount++;
     regions = withRegion(regions, aggregate.originRegion);
@@ -57,6 +61,8 @@ public class GlobalRollup {
     decisionCount += other.decisionCount;
     rejectedCount += other.rejectedCount;
     filteredCount += other.filteredCount;
+    missingCount += other.missingCount;
+    restartCount += other.restartCount;
     summaryCount += other.summaryCount;
     aggregateCount += other.aggregateCount;
     for (String region : other.regions) {
@@ -81,6 +87,8 @@ public class GlobalRollup {
         .setDecisionCount(decisionCount)
         .setRejectedCount(rejectedCount)
         .setFilteredCount(filteredCount)
+        .setMissingCount(missingCount)
+        .setRestartCount(restartCount)
         .setSummaryCount(summaryCount)
         .setAggregateCount(aggregateCount)
         .setRegions(List.of(regions))

@@ -23,6 +23,13 @@ public final class DeviceHealth {
 
   public long summaries;
   public long decisions;
+
+  /** Readings the device sent that never reached its edge (sequence gaps), all metrics. */
+  public long missing;
+
+  /** Times the device's sequence started over, as its most-reporting metric saw them. */
+  public long restarts;
+
   public Map<String, MetricSnapshot> metrics = new LinkedHashMap<>();
   public List<DecisionSnapshot> recentDecisions = new ArrayList<>();
 
@@ -36,6 +43,12 @@ public final class DeviceHealth {
     public double max;
     public long lastSeq;
     public long anomalies;
+
+    /** Missing readings of this metric over every summary so far. */
+    public long missing;
+
+    /** Device restarts seen on this metric over every summary so far. */
+    public long restarts;
   }
 
   /** One local decision, newest first in {@link #recentDecisions}. */

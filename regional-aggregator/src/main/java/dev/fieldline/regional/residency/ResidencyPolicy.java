@@ -34,7 +34,14 @@ public final class ResidencyPolicy {
 
   /** Fields that may be dropped (zeroed) before export. */
   public static final List<String> DROPPABLE_FIELDS =
-      List.of("deviceCount", "anomalyCount", "decisionCount", "rejectedCount", "filteredCount");
+      List.of(
+          "deviceCount",
+          "anomalyCount",
+          "decisionCount",
+          "rejectedCount",
+          "filteredCount",
+          "missingCount",
+          "restartCount");
 
   private final Identifiers identifiers;
   private final Set<Scope> withheldScopes;
@@ -87,6 +94,8 @@ public final class ResidencyPolicy {
         case "decisionCount" -> out.setDecisionCount(0);
         case "rejectedCount" -> out.setRejectedCount(0);
         case "filteredCount" -> out.setFilteredCount(0);
+        case "missingCount" -> out.setMissingCount(0);
+        case "restartCount" -> out.setRestartCount(0);
         default -> throw new IllegalStateException(field);
       }
     }

@@ -64,6 +64,7 @@ final class DedupProcessor implements Processor<String, EdgeSummary, String, Scr
     }
     seen.put(key, summary.getStats().getCount(), windowStart);
     counters.summariesIn.increment();
+    counters.readingsMissing.add(summary.getMissingCount());
     context.forward(record.withValue(Screened.accepted(summary)));
   }
 

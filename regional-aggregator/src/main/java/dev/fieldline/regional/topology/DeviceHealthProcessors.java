@@ -41,7 +41,15 @@ final class DeviceHealthProcessors {
       health.region = summary.getRegion();
       health.lastSeen = Math.max(health.lastSeen, summary.getWindowEnd().toEpochMilli());
       health.summaries++;
+      health.missing += summary.getMissingCount();
       DeviceHealth.MetricSnapshot previous = health.metrics.get(summary.getMetric());
+      long missing = (previous == null ? 0 : previous.missing) + summary.getMissingCount();
+      long restarts = (previous == null ? 0 : previous.restarts) + summary.getRestartCount();
+      health.restarts = Math.max(health.restarts, restarts);
+      if (previous != null) {
+        previous.missing = missing;
+        previous.restarts = restarts;
+      }
       if (previous == null || previous.windowStart <= summary.getWindowStart().toEpochMilli()) {
         DeviceHealth.MetricSnapshot snapshot = new DeviceHealth.MetricSnapshot();
         snapshot.windowStart = summary.getWindowStart().toEpochMilli();
@@ -52,6 +60,8 @@ final class DeviceHealthProcessors {
         snapshot.max = summary.getStats().getMax();
         snapshot.lastSeq = summary.getLastSeq();
         snapshot.anomalies = summary.getAnomalyCount();
+        snapshot.missing = missing;
+        snapshot.restarts = restarts;
         health.metrics.put(summary.getMetric(), snapshot);
       }
       table.put(health.deviceId, health);

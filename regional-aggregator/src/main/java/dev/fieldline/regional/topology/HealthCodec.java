@@ -7,10 +7,12 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * Binary form of a {@link DeviceHealth} entry in its store and changelog. Written and read once per
  * summary and decision, so it is a compact hand-written format rather than JSON; the first byte is
- * the format version.
+ * the format version. Format 2 added missing readings and restarts; format 1 entries (from a
+ * changelog written before) read with zeros.
  */
 final class HealthCodec {
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
+  private static final byte FORMAT_WITHOUT_GAPS = 1;
 
   private HealthCodec() {}
 
@@ -31,6 +33,8 @@ final class HealthCodec {
         .putLong(h.lastSeen)
         .putLong(h.summaries)
         .putLong(h.decisions)
+        .putLong(h.missing)
+        .putLong(h.restarts)
         .putInt(h.metrics.size());
     for (var entry : h.metrics.entrySet()) {
       DeviceHealth.MetricSnapshot m = entry.getValue();
@@ -42,7 +46,9 @@ final class HealthCodec {
           .putDouble(m.min)
           .putDouble(m.max)
           .putLong(m.lastSeq)
-          .putLong(m.anomalies);
+          .putLong(m.anomalies)
+          .putLong(m.missing)
+          .putLong(m.restarts);
     }
     out.putInt(h.recentDecisions.size());
     for (DeviceHealth.DecisionSnapshot d : h.recentDecisions) {
@@ -62,9 +68,10 @@ final class HealthCodec {
   static DeviceHealth read(byte[] bytes) {
     StateReader in = new StateReader(bytes);
     byte format = in.getByte();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != FORMAT_WITHOUT_GAPS) {
       throw new IllegalStateException("unknown device health format " + format);
     }
+    boolean gaps = format == FORMAT;
     DeviceHealth h = new DeviceHealth();
     h.deviceId = in.getString();
     h.siteId = in.getString();
@@ -74,6 +81,10 @@ final class HealthCodec {
     h.lastSeen = in.getLong();
     h.summaries = in.getLong();
     h.decisions = in.getLong();
+    if (gaps) {
+      h.missing = in.getLong();
+      h.restarts = in.getLong();
+    }
     int metrics = in.getInt();
     for (int i = 0; i < metrics; i++) {
       String name = in.getString();
@@ -86,6 +97,10 @@ final class HealthCodec {
       m.max = in.getDouble();
       m.lastSeq = in.getLong();
       m.anomalies = in.getLong();
+      if (gaps) {
+        m.missing = in.getLong();
+        m.restarts = in.getLong();
+      }
       h.metrics.put(name, m);
     }
     int decisions = in.getInt();

@@ -11,6 +11,9 @@ public final class RegionalCounters {
   /** Summaries accepted for the first time. */
   public final LongAdder summariesIn = new LongAdder();
 
+  /** Readings the edges saw go missing before them, from the summaries accepted. */
+  public final LongAdder readingsMissing = new LongAdder();
+
   /** Summaries already seen (same gateway, device, metric and window start), dropped. */
   public final LongAdder duplicates = new LongAdder();
 
@@ -42,6 +45,7 @@ public final class RegionalCounters {
   public Map<String, LongAdder> all() {
     return Map.of(
         "summaries_in", summariesIn,
+        "readings_missing", readingsMissing,
         "duplicates", duplicates,
         "late_summaries", lateSummaries,
         "future_summaries", futureSummaries,

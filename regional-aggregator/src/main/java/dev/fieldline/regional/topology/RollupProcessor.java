@@ -231,6 +231,8 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
             .setDecisionCount(state.decisionCount)
             .setRejectedCount(state.rejectedCount)
             .setFilteredCount(state.filteredCount)
+            .setMissingCount(state.missingCount)
+            .setRestartCount(state.restartCount)
             .setSummaryCount(state.summaryCount)
             .setOriginRegion(region)
             .build();

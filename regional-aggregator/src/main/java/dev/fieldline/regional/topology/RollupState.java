@@ -14,7 +14,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * has.
  */
 final class RollupState {
-  private static final byte FORMAT = 1;
+  // Format 2 added missing readings and restarts; format 1 (a changelog written before) reads them
+  // as zero.
+  private static final byte FORMAT = 2;
+  private static final byte FORMAT_WITHOUT_GAPS = 1;
 
   String siteId;
   String deviceType;
@@ -25,6 +28,8 @@ final class RollupState {
   long decisionCount;
   long rejectedCount;
   long filteredCount;
+  long missingCount;
+  long restartCount;
   long summaryCount;
 
   private RollupState(RunningStats stats) {
@@ -45,6 +50,8 @@ final class RollupState {
     decisionCount += summary.getDecisionCount();
     rejectedCount += summary.getRejectedCount();
     filteredCount += summary.getFilteredCount();
+    missingCount += summary.getMissingCount();
+    restartCount += summary.getRestartCount();
     summaryCount++;
     if (newDevice) {
       deviceCount++;
@@ -76,13 +83,15 @@ final class RollupState {
         .putLong(rejectedCount)
         .putLong(filteredCount)
         .putLong(summaryCount)
+        .putLong(missingCount)
+        .putLong(restartCount)
         .toBytes();
   }
 
   private static RollupState fromBytes(byte[] bytes) {
     StateReader in = new StateReader(bytes);
     byte format = in.getByte();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != FORMAT_WITHOUT_GAPS) {
       throw new IllegalStateException("unknown roll-up state format " + format);
     }
     String siteId = in.getString();
@@ -107,6 +116,10 @@ final class RollupState {
     state.rejectedCount = in.getLong();
     state.filteredCount = in.getLong();
     state.summaryCount = in.getLong();
+    if (format == FORMAT) {
+      state.missingCount = in.getLong();
+      state.restartCount = in.getLong();
+    }
     return state;
   }
 }

@@ -404,6 +404,36 @@ class RegionalTopologyTest {
   }
 
   @Test
+  void shouldSumMissingReadingsAndRestartsIntoRollUpsAndDeviceHealth() {
+    start(settings());
+    send(gaps(summary("gw-1", "site-a", "d1", "chiller", 0, 10, 20), 3, 0));
+    send(gaps(summary("gw-1", "site-a", "d1", "chiller", 10, 30), 2, 1));
+    send(gaps(summary("gw-2", "site-a", "d2", "chiller", 0, 40), 5, 0));
+    send(gaps(summary("gw-2", "site-a", "d2", "chiller", 0, 40), 5, 0)); // resent: counted once
+    advanceStreamTimeTo(71);
+
+    Map<String, RegionalAggregate> out = finalAggregatesByKey();
+    assertThat(out.get("site|site-a|chiller|temperature").getMissingCount()).isEqualTo(10);
+    assertThat(out.get("type|chiller|temperature").getMissingCount()).isEqualTo(10);
+    assertThat(out.get("type|chiller|temperature").getRestartCount()).isEqualTo(1);
+    assertThat(counters.readingsMissing.sum()).isEqualTo(10);
+
+    KeyValueStore<String, DeviceHealth> table =
+        driver.getKeyValueStore(RegionalTopology.DEVICE_HEALTH_STORE);
+    assertThat(table.get("d1").missing).isEqualTo(5);
+    assertThat(table.get("d1").restarts).isEqualTo(1);
+    assertThat(table.get("d1").metrics.get("temperature").missing).isEqualTo(5);
+    assertThat(table.get("d2").missing).isEqualTo(5);
+  }
+
+  private static EdgeSummary gaps(EdgeSummary summary, long missing, long restarts) {
+    return EdgeSummary.newBuilder(summary)
+        .setMissingCount(missing)
+        .setRestartCount(restarts)
+        .build();
+  }
+
+  @Test
   void shouldCloseWindowsOfASilentStreamByWallClockWhenIdleCloseIsSet() {
     start(
         RegionalSettings.defaults("eu-west")
