@@ -25,6 +25,9 @@ import java.util.Map;
  * <ol>
  *   <li><b>readings</b>: per device and metric, the distinct summaries (by gateway, device, metric,
  *       window start) cover every sequence number the device sent exactly once;
+ *   <li><b>edge gaps</b>: the edges saw no reading go missing before them: {@code received =
+ *       sent}, so {@code received + missing = sent} with the missing readings the summaries
+ *       report at 0;
  *   <li><b>regional</b>: per device type, metric and roll-up window, the regional aggregate counts
  *       what the distinct summaries of that window count;
  *   <li><b>export</b>: every regional aggregate left the region once;
@@ -54,7 +57,10 @@ final class ChaosVerifier {
       long lost,
       long duplicated) {
     String where() {
-      return device == null ? readable(key) : device + " seq " + firstSeq + ".." + lastSeq;
+      if (device == null) {
+        return readable(key);
+      }
+      return firstSeq < 0 ? device : device + " seq " + firstSeq + ".." + lastSeq;
     }
   }
 
@@ -116,6 +122,7 @@ final class ChaosVerifier {
       String region = entry.getKey();
       RegionData d = entry.getValue();
       checkReadings(region, d);
+      checkEdgeGaps(region, d);
       long closedBefore = maxWindowEnd(d.summaries) - regionalGrace - regionalWindow;
       checkRegional(region, d, closedBefore);
       checkExport(region, d);
@@ -241,6 +248,30 @@ final class ChaosVerifier {
             lost,
             duplicated,
             d.resentSummaries + " summaries re-sent after a crash (the aggregator drops them)"));
+  }
+
+  /** Readings the edges reported missing before them, per device and metric: none may be. */
+  private void checkEdgeGaps(String region, RegionData d) {
+    Map<String, Long> missing = new java.util.TreeMap<>();
+    d.summaries.values().stream()
+        .filter(s -> s.getMissingCount() > 0)
+        .forEach(
+            s ->
+                missing.merge(
+                    s.getDeviceId() + "|" + s.getMetric(), s.getMissingCount(), Long::sum));
+    missing.forEach(
+        (deviceMetric, n) ->
+            discrepancies.add(
+                new Discrepancy(
+                    region, "edge gaps", -1, deviceMetric, deviceMetric, -1, -1, n, 0)));
+    tallies.add(
+        new Tally(
+            region,
+            "edge gaps",
+            ledgers.get(region).readings(),
+            missing.values().stream().mapToLong(Long::longValue).sum(),
+            0,
+            "readings sent that the edges saw go missing (sequence gaps)"));
   }
 
   /** Adds one discrepancy per run of missing or doubled sequence numbers; returns {lost, dup}. */

@@ -49,6 +49,9 @@ final class PipelineWatch implements AutoCloseable {
 
   final AtomicLong summaryRecords = new AtomicLong();
   final AtomicLong summaryReadings = new AtomicLong();
+
+  /** Readings the summaries report missing before the edge (sequence gaps). */
+  final AtomicLong summaryMissing = new AtomicLong();
   final AtomicLong summaryDuplicates = new AtomicLong();
   final AtomicLong decisions = new AtomicLong();
 
@@ -128,6 +131,7 @@ final class PipelineWatch implements AutoCloseable {
       if (summaryKeys.add(NaturalKeys.of(s))) {
         summaryRecords.incrementAndGet();
         summaryReadings.addAndGet(s.getStats().getCount());
+        summaryMissing.addAndGet(s.getMissingCount());
       } else {
         summaryDuplicates.incrementAndGet();
       }

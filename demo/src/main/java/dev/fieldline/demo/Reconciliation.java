@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The accounting of ARCHITECTURE.md, one row per equation and region: what the devices sent, what
- * the edge received, accepted, rejected and filtered, what its summaries count, what the region
- * rolled up, and what every region's global copy holds of every region's export.
+ * the edge received or saw go missing (sequence gaps: 0 on a healthy run), accepted, rejected and
+ * filtered, what its summaries count, what the region rolled up, and what every region's global
+ * copy holds of every region's export.
  */
 final class Reconciliation {
   /** One equation: both sides and whether they balance. */
@@ -33,8 +34,15 @@ final class Reconciliation {
       long accepted = edge.accepted.sum();
       long rejected = edge.rejectedTotal();
       long filtered = edge.filteredTotal();
+      long missing = edge.missing.sum();
       r.add(
-          region, "devices -> edge", "readings sent", ledger.readings(), "edge received", received);
+          region,
+          "devices -> edge",
+          "readings sent",
+          ledger.readings(),
+          "edge received+missing",
+          received + missing);
+      r.add(region, "nothing missing", "readings missing", missing, "expected", 0);
       r.add(
           region,
           "edge accounting",
@@ -50,6 +58,13 @@ final class Reconciliation {
           accepted,
           "readings in summaries",
           watch.summaryReadings.get());
+      r.add(
+          region,
+          "gaps reported",
+          "edge missing",
+          missing,
+          "missing in summaries",
+          watch.summaryMissing.get());
       r.add(
           region,
           "summaries once",

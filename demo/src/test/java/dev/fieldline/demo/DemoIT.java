@@ -53,8 +53,10 @@ class DemoIT {
 
       assertThat(balanced).as(printed).isTrue();
       assertThat(printed).contains("every row balances").doesNotContain("MISMATCH");
+      assertThat(printed).contains("edge received+missing").contains("nothing missing");
       for (RegionStack stack : demo.stacks().values()) {
         assertThat(stack.simulator.ledger().readings()).isGreaterThan(3_000);
+        assertThat(stack.edge.counters().missing.sum()).as("missing in %s", stack.region).isZero();
         for (RejectReason reason :
             List.of(RejectReason.MALFORMED, RejectReason.NOT_FINITE, RejectReason.UNKNOWN_SCHEMA)) {
           assertThat(stack.edge.counters().rejected(reason))
