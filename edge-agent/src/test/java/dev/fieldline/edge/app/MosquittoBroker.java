@@ -55,19 +55,29 @@ public final class MosquittoBroker implements AutoCloseable {
 
   private static MosquittoBroker launch(Path dir, int port, List<String> listenerSettings)
       throws IOException, InterruptedException {
-    Path home = Files.createDirectories(dir.resolve("mosquitto"));
-    home.toFile().setWritable(true, false); // it drops to the mosquitto user when run as root
-    List<String> lines = new ArrayList<>();
-    lines.add("listener " + port + " 127.0.0.1");
-    lines.addAll(listenerSettings);
+    List<String> lines = new ArrayList<>(listenerSettings);
     lines.addAll(
         List.of(
             "set_tcp_nodelay true",
             "max_inflight_messages 1000",
             "max_queued_messages 1000000",
-            "persistence false",
-            "log_dest stdout",
-            ""));
+            "persistence false"));
+    return startWith(dir, port, lines);
+  }
+
+  /**
+   * Starts a broker on 127.0.0.1:{@code port} with exactly {@code settings} besides the listener
+   * and the log: Mosquitto's own defaults for everything else. {@link #home} is its writable
+   * folder.
+   */
+  public static MosquittoBroker startWith(Path dir, int port, List<String> settings)
+      throws IOException, InterruptedException {
+    Path home = home(dir);
+    List<String> lines = new ArrayList<>();
+    lines.add("listener " + port + " 127.0.0.1");
+    lines.addAll(settings);
+    lines.add("log_dest stdout");
+    lines.add("");
     Path config = Files.writeString(home.resolve("mosquitto.conf"), String.join("\n", lines));
     Process process =
         new ProcessBuilder(BINARY.toString(), "-c", config.toString())
@@ -85,6 +95,13 @@ public final class MosquittoBroker implements AutoCloseable {
       Thread.sleep(50);
     }
     return broker;
+  }
+
+  /** The broker's folder under {@code dir}, writable by the user Mosquitto drops to as root. */
+  public static Path home(Path dir) throws IOException {
+    Path home = Files.createDirectories(dir.resolve("mosquitto"));
+    home.toFile().setWritable(true, false);
+    return home;
   }
 
   public String serverUri() {
