@@ -25,9 +25,8 @@ import java.util.Map;
  * <ol>
  *   <li><b>readings</b>: per device and metric, the distinct summaries (by gateway, device, metric,
  *       window start) cover every sequence number the device sent exactly once;
- *   <li><b>edge gaps</b>: the edges saw no reading go missing before them: {@code received =
- *       sent}, so {@code received + missing = sent} with the missing readings the summaries
- *       report at 0;
+ *   <li><b>edge gaps</b>: the edges saw no reading go missing before them: {@code received = sent},
+ *       so {@code received + missing = sent} with the missing readings the summaries report at 0;
  *   <li><b>regional</b>: per device type, metric and roll-up window, the regional aggregate counts
  *       what the distinct summaries of that window count;
  *   <li><b>export</b>: every regional aggregate left the region once;

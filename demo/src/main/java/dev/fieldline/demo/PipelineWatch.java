@@ -52,6 +52,7 @@ final class PipelineWatch implements AutoCloseable {
 
   /** Readings the summaries report missing before the edge (sequence gaps). */
   final AtomicLong summaryMissing = new AtomicLong();
+
   final AtomicLong summaryDuplicates = new AtomicLong();
   final AtomicLong decisions = new AtomicLong();
 
