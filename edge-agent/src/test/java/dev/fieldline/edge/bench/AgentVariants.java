@@ -145,8 +145,7 @@ final class AgentVariants {
     @Override
     public void close() throws Exception {
       for (MqttAsyncClient client : List.of(publisher, responses)) {
-        client.disconnect().waitForCompletion(5_000);
-        client.close();
+        PahoClients.close(client);
       }
     }
   }

@@ -71,7 +71,6 @@ final class EchoClient implements AutoCloseable {
   public void close() throws Exception {
     running = false;
     thread.join(2_000);
-    client.disconnect().waitForCompletion(5_000);
-    client.close();
+    PahoClients.close(client);
   }
 }

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -32,13 +33,15 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
  * (the floor MQTT itself costs here); the highest rate each keeps p99 under 10 ms; the decision
  * core's own throughput; the agent's RSS and heap (its own JVM, heap capped at 64 MB).
  *
- * <p>Arguments: {@code [--tls] [--tracing] [rate] [seconds]}, defaults 5000 readings/s for 5 s.
- * {@code --tls} also measures the agent over mutual TLS against plaintext ({@link TlsComparison}),
- * {@code --tracing} with tracing off, at 1% and at 100% ({@link TracingComparison}); either skips
- * the Mosquitto comparison.
+ * <p>Arguments: {@code [--tls] [--tracing] [--devices N] [rate] [seconds]}, defaults 200 devices,
+ * 5000 readings/s for 5 s. The agent records a JDK Flight Recording: the allocation rate and the
+ * longest GC pause during the main measurement, and the top allocation sites, come from it. {@code
+ * --tls} also measures the agent over mutual TLS against plaintext ({@link TlsComparison}), {@code
+ * --tracing} with tracing off, at 1% and at 100% ({@link TracingComparison}); either skips the
+ * Mosquitto comparison.
  */
 public final class EdgeLatencyBenchmark {
-  private static final int DEVICES = 200;
+  private static int devices = 200;
   private static final long TEN_MS = 10_000_000L;
 
   private EdgeLatencyBenchmark() {}
@@ -47,6 +50,11 @@ public final class EdgeLatencyBenchmark {
     List<String> arguments = new ArrayList<>(List.of(args));
     boolean tls = arguments.remove("--tls");
     boolean tracing = arguments.remove("--tracing");
+    int devicesAt = arguments.indexOf("--devices");
+    if (devicesAt >= 0) {
+      devices = Integer.parseInt(arguments.remove(devicesAt + 1));
+      arguments.remove(devicesAt);
+    }
     int rate = arguments.size() > 0 ? Integer.parseInt(arguments.get(0)) : 5_000;
     double seconds = arguments.size() > 1 ? Double.parseDouble(arguments.get(1)) : 5;
 
@@ -59,39 +67,55 @@ public final class EdgeLatencyBenchmark {
         core.latency().getValueAtPercentile(99),
         core.latency().getValueAtPercentile(99.9));
 
+    long stateBytes = CoreStateSize.bytesPerDevice(Math.max(devices, 10_000));
+    System.out.printf(
+        "decision core state: %,d bytes per device with %d metrics (%,d per device and metric)%n",
+        stateBytes, CoreStateSize.METRICS, stateBytes / CoreStateSize.METRICS);
+
     Path work = Files.createTempDirectory("fieldline-bench-edge");
+    AgentRecording recording = new AgentRecording(work.resolve("agent.jfr"));
     try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start();
         EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start("bench-edge")) {
       for (Topic<?> topic : Topics.all()) {
         kafka.createTopic(topic.name(), 3, topic.config());
       }
       int httpPort = FreePorts.pick();
-      Process agent = startAgent(work, broker.serverUri(), kafka.bootstrapServers(), httpPort);
+      Process agent =
+          startAgent(
+              work,
+              broker.serverUri(),
+              kafka.bootstrapServers(),
+              httpPort,
+              List.of(),
+              recording.jvmOptions());
+      MqttAsyncClient publisher = null;
+      MqttClient responses = null;
       try (EchoClient echo = new EchoClient(broker.serverUri())) {
         awaitReady(httpPort);
         LoadRun agentRun = new LoadRun();
         LoadRun echoRun = new LoadRun();
-        MqttAsyncClient publisher = connectAsync(broker.serverUri(), "bench-publisher");
-        MqttClient responses =
-            new MqttClient(broker.serverUri(), "bench-responses", new MemoryPersistence());
+        publisher = connectAsync(broker.serverUri(), "bench-publisher");
+        responses = new MqttClient(broker.serverUri(), "bench-responses", new MemoryPersistence());
         MqttConnectionOptions options = options();
         responses.connect(options);
         responses.setCallback(responder(agentRun, echoRun));
         responses.subscribe(
             new String[] {"sites/+/devices/+/commands", EchoClient.OUT}, new int[] {1, 1});
-        long[] agentSeqs = new long[DEVICES];
-        long[] echoSeqs = new long[DEVICES];
+        long[] agentSeqs = new long[devices];
+        long[] echoSeqs = new long[devices];
         java.util.function.IntFunction<String> agentTopic =
             d -> "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
         java.util.function.IntFunction<String> echoTopic = d -> EchoClient.IN;
 
         // Warm up both paths: the first run after a broker starts is far worse.
-        agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, Math.min(rate, 2_000), 3);
-        echoRun.run(publisher, echoTopic, DEVICES, echoSeqs, Math.min(rate, 2_000), 3);
+        agentRun.run(publisher, agentTopic, devices, agentSeqs, Math.min(rate, 2_000), 3);
+        echoRun.run(publisher, echoTopic, devices, echoSeqs, Math.min(rate, 2_000), 3);
 
+        Instant measuredFrom = Instant.now();
         LoadRun.Outcome decision =
-            agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, rate, seconds);
-        LoadRun.Outcome floor = echoRun.run(publisher, echoTopic, DEVICES, echoSeqs, rate, seconds);
+            agentRun.run(publisher, agentTopic, devices, agentSeqs, rate, seconds);
+        Instant measuredTo = Instant.now();
+        LoadRun.Outcome floor = echoRun.run(publisher, echoTopic, devices, echoSeqs, rate, seconds);
         report("agent", rate, decision);
         report("echo floor", rate, floor);
 
@@ -101,7 +125,7 @@ public final class EdgeLatencyBenchmark {
             new int[] {1_000, 2_000, 3_500, 5_000, 7_000, 9_000, 12_000, 15_000, 20_000}) {
           boolean any = false;
           if (maxRate == step - 0 || maxRate == 0 || maxRate >= previous(step)) {
-            LoadRun.Outcome o = agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, step, 3);
+            LoadRun.Outcome o = agentRun.run(publisher, agentTopic, devices, agentSeqs, step, 3);
             report("agent step", step, o);
             if (o.healthy(TEN_MS)) {
               maxRate = step;
@@ -109,7 +133,7 @@ public final class EdgeLatencyBenchmark {
             }
           }
           if (echoMaxRate == 0 || echoMaxRate >= previous(step)) {
-            LoadRun.Outcome o = echoRun.run(publisher, echoTopic, DEVICES, echoSeqs, step, 3);
+            LoadRun.Outcome o = echoRun.run(publisher, echoTopic, devices, echoSeqs, step, 3);
             report("echo step", step, o);
             if (o.healthy(TEN_MS)) {
               echoMaxRate = step;
@@ -135,12 +159,23 @@ public final class EdgeLatencyBenchmark {
         System.out.printf(
             "agent process: RSS %d MB, heap used %d MB (edge-agent/jvm.options); broker drops %d%n",
             rssMb, heapMb, broker.droppedMessages());
-        publisher.disconnect().waitForCompletion(5_000);
-        publisher.close();
-        responses.disconnect();
-        responses.close();
+        PahoClients.close(publisher);
+        PahoClients.close(responses);
         agent.destroy();
         agent.waitFor();
+        AgentRecording.Summary garbage = recording.summarize(measuredFrom, measuredTo, 8);
+        System.out.printf(
+            "agent at %d/s (flight recording): allocation %.1f MB/s, longest GC pause %.2f ms;"
+                + " top allocation sites:%n",
+            rate, garbage.allocationMbPerSecond(), garbage.longestPause().toNanos() / 1e6);
+        garbage
+            .topSites()
+            .forEach(
+                site ->
+                    System.out.printf(
+                        "  %5.1f%%  %s%n",
+                        100.0 * site.getValue() / Math.max(1, garbage.sampledBytes()),
+                        site.getKey()));
         StringBuilder variants = new StringBuilder();
         if (tls) {
           variants
@@ -156,25 +191,35 @@ public final class EdgeLatencyBenchmark {
           compareOnMosquitto(work, kafka.bootstrapServers(), rate, seconds);
         }
         System.out.printf(
-            "rate=%d decision_p50_us=%d decision_p99_us=%d decision_p999_us=%d echo_p99_us=%d"
-                + " ratio_p99=%.2f max_rate=%d echo_max_rate=%d core_per_s=%.0f core_p999_ns=%d"
-                + " rss_mb=%d heap_mb=%d mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d%s%n",
+            "rate=%d decision_p50_us=%d decision_p99_us=%d decision_p999_us=%d echo_p50_us=%d"
+                + " echo_p99_us=%d ratio_p99=%.2f decision_p50_ratio=%.2f max_rate=%d"
+                + " echo_max_rate=%d core_per_s=%.0f core_p999_ns=%d rss_mb=%d heap_mb=%d"
+                + " alloc_mb_per_s=%.1f max_pause_ms=%.2f devices=%d state_bytes_per_device=%d"
+                + " mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d%s%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
             decision.p(99.9) / 1_000,
+            floor.p(50) / 1_000,
             floor.p(99) / 1_000,
             (double) decision.p(99) / Math.max(1, floor.p(99)),
+            (double) decision.p(50) / Math.max(1, floor.p(50)),
             maxRate,
             echoMaxRate,
             core.perSecond(),
             core.latency().getValueAtPercentile(99.9),
             rssMb,
             heapMb,
+            garbage.allocationMbPerSecond(),
+            garbage.longestPause().toNanos() / 1e6,
+            devices,
+            stateBytes,
             mosquittoDecisionP99 < 0 ? -1 : mosquittoDecisionP99 / 1_000,
             mosquittoEchoP99 < 0 ? -1 : mosquittoEchoP99 / 1_000,
             variants);
       } finally {
+        PahoClients.close(publisher);
+        PahoClients.close(responses);
         agent.destroy();
         agent.waitFor();
       }
@@ -197,6 +242,8 @@ public final class EdgeLatencyBenchmark {
     String uri = broker.serverUri();
     int httpPort = FreePorts.pick();
     Process agent = null;
+    MqttAsyncClient publisher = null;
+    MqttClient responses = null;
     try {
       agent =
           startAgent(
@@ -205,32 +252,30 @@ public final class EdgeLatencyBenchmark {
         awaitReady(httpPort);
         LoadRun agentRun = new LoadRun();
         LoadRun echoRun = new LoadRun();
-        MqttAsyncClient publisher = connectAsync(uri, "bench-publisher-m");
-        MqttClient responses = new MqttClient(uri, "bench-responses-m", new MemoryPersistence());
+        publisher = connectAsync(uri, "bench-publisher-m");
+        responses = new MqttClient(uri, "bench-responses-m", new MemoryPersistence());
         responses.connect(options());
         responses.setCallback(responder(agentRun, echoRun));
         responses.subscribe(
             new String[] {"sites/+/devices/+/commands", EchoClient.OUT}, new int[] {1, 1});
-        long[] agentSeqs = new long[DEVICES];
-        long[] echoSeqs = new long[DEVICES];
+        long[] agentSeqs = new long[devices];
+        long[] echoSeqs = new long[devices];
         java.util.function.IntFunction<String> agentTopic =
             d -> "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
-        agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, Math.min(rate, 2_000), 3);
-        echoRun.run(publisher, d -> EchoClient.IN, DEVICES, echoSeqs, Math.min(rate, 2_000), 3);
+        agentRun.run(publisher, agentTopic, devices, agentSeqs, Math.min(rate, 2_000), 3);
+        echoRun.run(publisher, d -> EchoClient.IN, devices, echoSeqs, Math.min(rate, 2_000), 3);
         LoadRun.Outcome decision =
-            agentRun.run(publisher, agentTopic, DEVICES, agentSeqs, rate, seconds);
+            agentRun.run(publisher, agentTopic, devices, agentSeqs, rate, seconds);
         LoadRun.Outcome floor =
-            echoRun.run(publisher, d -> EchoClient.IN, DEVICES, echoSeqs, rate, seconds);
+            echoRun.run(publisher, d -> EchoClient.IN, devices, echoSeqs, rate, seconds);
         report("mosquitto agent", rate, decision);
         report("mosquitto echo", rate, floor);
         mosquittoDecisionP99 = decision.p(99);
         mosquittoEchoP99 = floor.p(99);
-        publisher.disconnect().waitForCompletion(5_000);
-        publisher.close();
-        responses.disconnect();
-        responses.close();
       }
     } finally {
+      PahoClients.close(publisher);
+      PahoClients.close(responses);
       if (agent != null) {
         agent.destroy();
         agent.waitFor();
@@ -289,6 +334,18 @@ public final class EdgeLatencyBenchmark {
   /** The agent in its own JVM as shipped; {@code more} are further {@code --set} overrides. */
   static Process startAgent(Path work, String mqtt, String kafka, int httpPort, List<String> more)
       throws Exception {
+    return startAgent(work, mqtt, kafka, httpPort, more, List.of());
+  }
+
+  /** As above, with further options for the agent's JVM. */
+  static Process startAgent(
+      Path work,
+      String mqtt,
+      String kafka,
+      int httpPort,
+      List<String> more,
+      List<String> jvmOptions)
+      throws Exception {
     Path rules =
         Files.writeString(
             work.resolve("rules.yaml"),
@@ -303,6 +360,7 @@ public final class EdgeLatencyBenchmark {
     } else {
       command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC"));
     }
+    command.addAll(jvmOptions);
     // Extra options for the agent's JVM, e.g. a flight recording: BENCH_AGENT_JAVA_OPTS.
     String extra = System.getenv("BENCH_AGENT_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {

@@ -1,0 +1,95 @@
+package dev.fieldline.edge.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * A JDK Flight Recording of the agent's JVM (default settings: allocation samples and GC events at
+ * a cost the measurement does not see), read back after the agent stopped: the allocation rate and
+ * the longest GC pause within a measured interval, and where the allocations come from.
+ */
+final class AgentRecording {
+  private final Path file;
+
+  AgentRecording(Path file) {
+    this.file = file;
+  }
+
+  /** JVM options that make the agent record into {@link #file} until it exits. */
+  List<String> jvmOptions() {
+    return List.of(
+        "-XX:StartFlightRecording=filename=" + file + ",dumponexit=true,settings=default");
+  }
+
+  /** What the recording says about {@code from..to}. */
+  Summary summarize(Instant from, Instant to, int topSites) throws IOException {
+    long sampledBytes = 0;
+    Duration longestPause = Duration.ZERO;
+    Map<String, Long> bySite = new HashMap<>();
+    for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+      Instant at = event.getStartTime();
+      if (at.isBefore(from) || at.isAfter(to)) {
+        continue;
+      }
+      switch (event.getEventType().getName()) {
+        case "jdk.ObjectAllocationSample" -> {
+          long weight = event.getLong("weight");
+          sampledBytes += weight;
+          bySite.merge(site(event.getStackTrace()), weight, Long::sum);
+        }
+        case "jdk.GarbageCollection" -> {
+          Duration pause = event.getDuration("longestPause");
+          if (pause.compareTo(longestPause) > 0) {
+            longestPause = pause;
+          }
+        }
+        default -> {}
+      }
+    }
+    double seconds = Math.max(1e-3, Duration.between(from, to).toNanos() / 1e9);
+    List<Map.Entry<String, Long>> top =
+        bySite.entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(topSites)
+            .toList();
+    return new Summary(sampledBytes / seconds / (1024 * 1024), longestPause, top, sampledBytes);
+  }
+
+  /** The first frame outside the JDK's own collections and strings: where the garbage is made. */
+  private static String site(RecordedStackTrace stack) {
+    if (stack == null) {
+      return "(no stack)";
+    }
+    for (RecordedFrame frame : stack.getFrames()) {
+      String type = frame.getMethod().getType().getName();
+      if (!type.startsWith("java.") && !type.startsWith("jdk.") && !type.startsWith("sun.")) {
+        return type + "." + frame.getMethod().getName() + ":" + frame.getLineNumber();
+      }
+    }
+    RecordedFrame first = stack.getFrames().isEmpty() ? null : stack.getFrames().get(0);
+    return first == null
+        ? "(empty stack)"
+        : first.getMethod().getType().getName() + "." + first.getMethod().getName();
+  }
+
+  /**
+   * @param allocationMbPerSecond allocation rate estimated from the allocation samples' weights
+   * @param longestPause the longest stop-the-world pause of any collection in the interval
+   * @param topSites allocation sites by estimated bytes, most first
+   * @param sampledBytes the estimated bytes allocated in the interval
+   */
+  record Summary(
+      double allocationMbPerSecond,
+      Duration longestPause,
+      List<Map.Entry<String, Long>> topSites,
+      long sampledBytes) {}
+}

@@ -1,0 +1,89 @@
+package dev.fieldline.edge.bench;
+
+import dev.fieldline.edge.core.AcceptedReading;
+import dev.fieldline.edge.core.CoreCounters;
+import dev.fieldline.edge.core.CoreSettings;
+import dev.fieldline.edge.core.CoreSink;
+import dev.fieldline.edge.core.DecisionCore;
+import dev.fieldline.edge.core.FeatureLookup;
+import dev.fieldline.edge.core.RejectReason;
+import dev.fieldline.edge.core.WindowGap;
+import dev.fieldline.schema.v1.Command;
+import dev.fieldline.schema.v1.DecisionEvent;
+import dev.fieldline.schema.v1.EdgeSummary;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The decision core's memory per device: the heap a core holds after {@code devices} devices with
+ * three metrics each sent a reading (one open window per metric, sequence state, filter state),
+ * measured as the difference in live heap after full collections.
+ */
+final class CoreStateSize {
+  static final int METRICS = 3;
+
+  private CoreStateSize() {}
+
+  /** Bytes of core state per device (with {@value #METRICS} metrics, one open window each). */
+  static long bytesPerDevice(int devices) {
+    long now = System.currentTimeMillis();
+    String[] topics = new String[devices];
+    byte[][] payloads = new byte[devices][];
+    for (int d = 0; d < devices; d++) {
+      topics[d] = "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
+      payloads[d] =
+          ("{\"deviceId\":\"d"
+                  + d
+                  + "\",\"type\":\"pump\",\"ts\":"
+                  + now
+                  + ",\"seq\":1,\"metrics\":{\"vibration\":1.5,\"pressure\":3.2,\"temperature\":40}}")
+              .getBytes(StandardCharsets.UTF_8);
+    }
+    long before = liveHeap();
+    DecisionCore core =
+        new DecisionCore(
+            CoreSettings.defaults(List.of(), List.of()),
+            FeatureLookup.NONE,
+            new Discard(),
+            new CoreCounters());
+    for (int d = 0; d < devices; d++) {
+      core.onMessage(topics[d], payloads[d], System.nanoTime(), now);
+    }
+    long after = liveHeap();
+    if (core.openWindows() != devices * METRICS) {
+      throw new IllegalStateException("expected " + devices * METRICS + " open windows");
+    }
+    return (after - before) / devices;
+  }
+
+  private static long liveHeap() {
+    var memory = ManagementFactory.getMemoryMXBean();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  private static final class Discard implements CoreSink {
+    @Override
+    public void command(String siteId, String deviceId, Command command) {}
+
+    @Override
+    public void decision(DecisionEvent decision) {}
+
+    @Override
+    public void accepted(AcceptedReading reading) {}
+
+    @Override
+    public void gap(WindowGap gap) {}
+
+    @Override
+    public void summary(EdgeSummary summary) {}
+
+    @Override
+    public void rejected(String topic, byte[] payload, RejectReason reason, String detail) {}
+  }
+}
