@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The edge's decision path: parse → validate → sequence check → filters → rules → summary windows,
- * for one message at a time, on one thread, with no I/O (results go to a {@link CoreSink}).
+ * The edge's decision path: parse → validate → sequence check → range filter → rules → deadband and
+ * rate limit → summary windows, for one message at a time, on one thread, with no I/O (results go
+ * to a {@link CoreSink}).
  *
  * <p>Guarantees: every reading is counted exactly once as accepted, rejected or filtered; every
  * accepted reading lands in exactly one summary, emitted when its window closes ({@link
@@ -190,6 +191,18 @@ public final class DecisionCore implements DecisionListener {
       window.filtered++;
       return;
     }
+    // Rules see every plausible reading; the deadband and the rate limit only thin what is
+    // summarized and sent upstream. Thinning first would hide a sustained condition whose readings
+    // barely change (within the deadband) or come fast (within the rate limit) from its debounce.
+    if (!state.rules.isEmpty()) {
+      currentMetric = state;
+      currentWindow = window;
+      FeatureUpdate feature = features.get(device.deviceType, metric);
+      if (state.rules.evaluate(metric, value, time, feature, this)) {
+        window.anomalies++;
+        counters.anomalies.increment();
+      }
+    }
     // Distance either way: a late reading that fills a sequence gap is older than the last one.
     if (state.lastAcceptedTime != Long.MIN_VALUE
         && Math.abs(time - state.lastAcceptedTime) < filter.minInterval().toMillis()) {
@@ -209,15 +222,6 @@ public final class DecisionCore implements DecisionListener {
     counters.accepted.increment();
     counters.received.increment();
 
-    if (!state.rules.isEmpty()) {
-      currentMetric = state;
-      currentWindow = window;
-      FeatureUpdate feature = features.get(device.deviceType, metric);
-      if (state.rules.evaluate(metric, value, time, feature, this)) {
-        window.anomalies++;
-        counters.anomalies.increment();
-      }
-    }
     window.add(value, seq);
     sink.accepted(
         new AcceptedReading(
