@@ -91,6 +91,9 @@ final class Console {
         rejects.merge(reason.code(), edge.rejected(reason), Long::sum);
       }
     }
+    f.append(
+        "p50/p99 ms: each edge's decision latency since start, from a reading's MQTT receipt to its"
+            + " command's hand-off to the MQTT client (agent-internal)\n");
     f.append("\nrejected by reason: ");
     rejects.forEach(
         (reason, count) -> {

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * reconciles.
  */
 final class Demo implements AutoCloseable {
+  /** The longest drain, however much the tiers still move: a demo must end. */
+  private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
+
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
   static final String GLOBAL_JOB_NAME = "fieldline-demo-global";
 
@@ -105,14 +108,20 @@ final class Demo implements AutoCloseable {
     for (RegionStack stack : stacks.values()) {
       stack.simulator.stop();
     }
-    // Devices are quiet: let windows close and every tier catch up, then reconcile.
-    long drainStart = System.nanoTime();
+    // Devices are quiet: let windows close and every tier catch up, for as long as they do, then
+    // reconcile.
+    Drain drain = new Drain(settings.drainTimeout(), DRAIN_LIMIT, System.nanoTime());
     Reconciliation result = Reconciliation.of(stacks, watches);
-    while (!result.balances() && elapsed(drainStart).compareTo(settings.drainTimeout()) < 0) {
+    drain.observe(result, System.nanoTime());
+    while (drain.goesOn(result, System.nanoTime())) {
       console.frame("draining", elapsed(publishStart), total, stacks, watches, lag);
+      out.print("\nstill catching up:\n" + drain.backlog(result, System.nanoTime()));
+      out.flush();
       Thread.sleep(1_000);
       result = Reconciliation.of(stacks, watches);
+      drain.observe(result, System.nanoTime());
     }
+    List<Reconciliation.Row> behind = drain.behind(result, System.nanoTime());
     console.frame("done", elapsed(publishStart), total, stacks, watches, lag);
     long firstDecision =
         watches.values().stream()
@@ -125,7 +134,7 @@ final class Demo implements AutoCloseable {
           "%nfirst local decision visible in Kafka %.1f s after start-up began%n",
           (firstDecision - started) / 1e9);
     }
-    result.print(out);
+    result.print(out, behind);
     if (traces != null) {
       printOneReadingsPath(out);
     }
