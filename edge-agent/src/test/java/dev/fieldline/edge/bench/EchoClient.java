@@ -48,7 +48,7 @@ final class EchoClient implements AutoCloseable {
         String json = new String(payload, StandardCharsets.UTF_8);
         String device = between(json, "\"deviceId\":\"", "\"");
         long seq = Long.parseLong(between(json, "\"seq\":", ","));
-        if (seq % LoadRun.HOT_EVERY == 0) {
+        if (LoadRun.hot(Integer.parseInt(device.substring(1)), seq)) {
           MqttMessage answer =
               new MqttMessage((device + "|" + seq).getBytes(StandardCharsets.UTF_8));
           answer.setQos(1);

@@ -17,6 +17,15 @@ final class LoadRun {
   /** Every 10th reading of each device breaks the rule. */
   static final int HOT_EVERY = 10;
 
+  /**
+   * Whether reading {@code seq} of device number {@code device} breaks the rule: every {@value
+   * #HOT_EVERY}th of each device, staggered across devices so that a tenth of all readings does
+   * however many devices share the load (with 10,000 devices each sends only a few in a run).
+   */
+  static boolean hot(int device, long seq) {
+    return (seq + device) % HOT_EVERY == 0;
+  }
+
   private final ConcurrentHashMap<String, Long> scheduled = new ConcurrentHashMap<>();
   private final Recorder latency = new Recorder(3);
 
@@ -56,7 +65,7 @@ final class LoadRun {
       }
       int d = (int) (i % devices);
       long seq = ++seqs[d];
-      boolean hot = seq % HOT_EVERY == 0;
+      boolean hot = hot(d, seq);
       String device = "d" + d;
       if (hot) {
         scheduled.put(device + "|" + seq, due);
