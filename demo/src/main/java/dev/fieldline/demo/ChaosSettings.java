@@ -28,6 +28,22 @@ public record ChaosSettings(
     Duration recoveryTimeout,
     Duration drainTimeout) {
 
+  /** The same faults with another load: regions (faulted, steady), devices and rate per region. */
+  public ChaosSettings withLoad(
+      String faultedRegion, String steadyRegion, int devicesPerRegion, double ratePerRegion) {
+    return new ChaosSettings(
+        faultedRegion,
+        steadyRegion,
+        devicesPerRegion,
+        ratePerRegion,
+        warmUp,
+        pause,
+        linkOutage,
+        kafkaOutage,
+        recoveryTimeout,
+        drainTimeout);
+  }
+
   /** The run CI does: every fault once, a 30 s Kafka outage, about 3.5 minutes in all. */
   public static ChaosSettings defaults() {
     return new ChaosSettings(

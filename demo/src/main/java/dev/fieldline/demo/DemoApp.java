@@ -7,7 +7,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /** {@code ./fieldline demo}: the whole pipeline in one JVM, a live console, a reconciliation. */
@@ -54,8 +56,16 @@ public final class DemoApp implements Callable<Integer> {
       description =
           "Run the chaos suite instead: under load, cut the edge's MQTT link, kill the edge agent,"
               + " stop a Kafka broker for 30 s, kill an aggregator instance and lose the Flink"
-              + " TaskManager; then check every tier by sequence numbers (about three and a half minutes).")
+              + " TaskManager; then check every tier by sequence numbers (about three and a half"
+              + " minutes). Takes --devices, --rate (defaults 12 and 60 for a chaos run) and"
+              + " --regions FAULTED,STEADY; refuses the options it does not use.")
   boolean chaos;
+
+  /** Options a chaos run takes; any other option given with --chaos is refused. */
+  private static final List<String> CHAOS_OPTIONS =
+      List.of("--chaos", "--devices", "--rate", "--regions");
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--secure",
@@ -78,6 +88,44 @@ public final class DemoApp implements Callable<Integer> {
       description = "Append frames instead of redrawing (also when output is not a terminal).")
   boolean plain;
 
+  /**
+   * The chaos run's settings from the options given; an option the chaos run does not use is an
+   * error, not silently ignored.
+   */
+  ChaosSettings chaosSettings() {
+    var parsed = spec.commandLine().getParseResult();
+    List<String> unused =
+        spec.options().stream()
+            .filter(option -> parsed.hasMatchedOption(option))
+            .map(option -> option.longestName())
+            .filter(name -> !CHAOS_OPTIONS.contains(name))
+            .toList();
+    if (!unused.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join(", ", unused)
+              + (unused.size() == 1 ? " does" : " do")
+              + " not apply to a chaos run, which takes only --devices, --rate and --regions"
+              + " (its length follows its fault schedule)");
+    }
+    ChaosSettings defaults = ChaosSettings.defaults();
+    if (parsed.hasMatchedOption("--regions") && regions.size() != 2) {
+      throw new IllegalArgumentException(
+          "--regions: a chaos run takes two regions, the faulted one first (got " + regions + ")");
+    }
+    if (regions.size() == 2 && regions.get(0).equals(regions.get(1))) {
+      throw new IllegalArgumentException("--regions: two different regions");
+    }
+    int chaosDevices = parsed.hasMatchedOption("--devices") ? devices : defaults.devicesPerRegion();
+    double chaosRate = parsed.hasMatchedOption("--rate") ? rate : defaults.ratePerRegion();
+    if (chaosDevices < 1 || !(chaosRate > 0)) {
+      throw new IllegalArgumentException("--devices and --rate must be positive");
+    }
+    return parsed.hasMatchedOption("--regions")
+        ? defaults.withLoad(regions.get(0), regions.get(1), chaosDevices, chaosRate)
+        : defaults.withLoad(
+            defaults.faultedRegion(), defaults.steadyRegion(), chaosDevices, chaosRate);
+  }
+
   public static void main(String[] args) {
     // Before any logger exists: the demo's log configuration writes to a file, not the terminal.
     if (System.getProperty("log4j2.configurationFile") == null) {
@@ -89,7 +137,14 @@ public final class DemoApp implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (chaos) {
-      return new ChaosRun(ChaosSettings.defaults(), System.out).run() ? 0 : 1;
+      ChaosSettings chaosSettings;
+      try {
+        chaosSettings = chaosSettings();
+      } catch (IllegalArgumentException e) {
+        System.err.println("invalid option: " + e.getMessage());
+        return 2;
+      }
+      return new ChaosRun(chaosSettings, System.out).run() ? 0 : 1;
     }
     Duration publishFor;
     try {
