@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Prometheus alert rules of the compose stack are valid and behave as their unit tests ({@code
@@ -41,6 +42,28 @@ class AlertRulesTest {
     String out = promtool("test", "rules", "alerts.test.yml");
 
     assertThat(out).contains("SUCCESS").doesNotContain("FAILED");
+  }
+
+  @Test
+  void shouldFindThePrometheusConfigOfTheStackValid(@TempDir Path dir) throws Exception {
+    // The compose file mounts the rules at /etc/prometheus/alerts.yml; here they are where they
+    // are in the repository.
+    String config =
+        Files.readString(COMPOSE.resolve("prometheus.yml"))
+            .replace(
+                "/etc/prometheus/alerts.yml",
+                COMPOSE.resolve("alerts.yml").toAbsolutePath().toString());
+    assertThat(config).doesNotContain("/etc/prometheus/");
+    Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
+
+    String out = promtool("check", "config", file.toString());
+
+    long rules =
+        java.util.regex.Pattern.compile("- alert: ")
+            .matcher(Files.readString(COMPOSE.resolve("alerts.yml")))
+            .results()
+            .count();
+    assertThat(out).contains("SUCCESS").contains(rules + " rules found");
   }
 
   @Test
