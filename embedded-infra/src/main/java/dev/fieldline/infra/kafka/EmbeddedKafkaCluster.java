@@ -2,6 +2,9 @@ package dev.fieldline.infra.kafka;
 
 import dev.fieldline.infra.tls.IssuedIdentity;
 import dev.fieldline.infra.tls.KafkaTlsClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -106,7 +109,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
       config.forEach(builder::setConfigProp);
       cluster = builder.setDeleteOnClose(true).build();
-      cluster.format();
+      formatIntoLog(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafkaCluster embedded =
@@ -145,6 +148,23 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
   public String bootstrapServers() {
     return cluster.bootstrapServers();
+  }
+
+  /**
+   * Formats the cluster's storage. Kafka's storage formatter prints what it does to {@code
+   * System.out}, and the test kit gives it no other stream: the demo's console is no place for it,
+   * so its lines go to the log. Synchronized: two clusters starting at once share System.out.
+   */
+  private static synchronized void formatIntoLog(KafkaClusterTestKit cluster) throws Exception {
+    PrintStream console = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(console);
+    }
+    printed.toString(StandardCharsets.UTF_8).lines().forEach(line -> log.info("format: {}", line));
   }
 
   /** The cluster id written by {@code format()}; different for every cluster. */
