@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.common.acl.AclBinding;
@@ -27,6 +29,12 @@ import picocli.CommandLine.Parameters;
  * docker-compose stack's secure option ({@code docker-compose.secure.yml}), plus the admin's client
  * properties for Kafka's own tools and, per region, a script that creates the topics and the ACLs
  * of {@link KafkaAccess}.
+ *
+ * <p>Each container gets a folder of its own ({@code <dir>/<service>}, mounted at {@code /pki})
+ * with only the keys and passwords it needs. Nothing is readable by other users of the machine:
+ * folders are {@code rwxr-x---}, files {@code rw-r-----}, and the group (the folder's, or {@code
+ * --group}) is the one the overlay adds to every container ({@code group_add}, from {@code
+ * compose.env}), because the containers run as users of their own.
  */
 @Command(
     name = "certs",
@@ -59,6 +67,19 @@ public final class CertsApp implements Callable<Integer> {
   @Option(names = "--job-name", description = "The global job's name (default: ${DEFAULT-VALUE}).")
   String jobName = "fieldline-global";
 
+  @Option(
+      names = "--group",
+      description =
+          "Numeric group id that may read the files (the containers get it with group_add);"
+              + " default: the group <dir> is created with.")
+  Integer group;
+
+  private static final String PRIVATE_DIR = "rwxr-x---";
+  private static final String PRIVATE_FILE = "rw-r-----";
+
+  /** Where identities are issued before each service's folder takes its share; then removed. */
+  private Path issued;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new CertsApp()).execute(args));
   }
@@ -70,8 +91,29 @@ public final class CertsApp implements Callable<Integer> {
           "certs: " + dir + " already holds an authority; remove the folder to make a new one");
       return 2;
     }
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(PRIVATE_DIR));
+    issued = Files.createTempDirectory(dir, ".issuing-");
+    try {
+      issueAll();
+      distribute();
+    } finally {
+      deleteRecursively(issued);
+    }
+    System.out.printf(
+        "certs: authority and %d identities in %s (valid %d days), one folder per service,"
+            + " readable by group %d only; start the stack with --env-file %s%n",
+        2 + REGIONS.size() * (4 + devices),
+        dir,
+        validityDays,
+        pkiGroup(),
+        dir.resolve("compose.env"));
+    return 0;
+  }
+
+  private void issueAll() throws IOException {
     CertificateAuthority ca =
-        CertificateAuthority.create("Fieldline compose CA", dir, Duration.ofDays(validityDays));
+        CertificateAuthority.create("Fieldline compose CA", issued, Duration.ofDays(validityDays));
     IssuedIdentity admin = ca.issue(ZeroTrust.ADMIN, Role.ADMIN, List.of());
     ca.issue(ZeroTrust.GLOBAL_JOB, Role.SERVICE, List.of());
     writeAdminClient(admin);
@@ -80,10 +122,12 @@ public final class CertsApp implements Callable<Integer> {
           "mqtt-" + region.suffix(),
           Role.BROKER,
           List.of("mosquitto-" + region.suffix(), "localhost", "127.0.0.1"));
-      ca.issue(
-          "kafka-" + region.suffix(),
-          Role.BROKER,
-          List.of("kafka-" + region.suffix(), "localhost", "127.0.0.1"));
+      IssuedIdentity broker =
+          ca.issue(
+              "kafka-" + region.suffix(),
+              Role.BROKER,
+              List.of("kafka-" + region.suffix(), "localhost", "127.0.0.1"));
+      writeClientProperties("client-kafka-" + region.suffix() + ".properties", broker);
       ca.issue(region.gateway(), Role.GATEWAY, List.of());
       ca.issue("aggregator-" + region.name(), Role.SERVICE, List.of());
       for (int i = 0; i < devices; i++) {
@@ -92,23 +136,128 @@ public final class CertsApp implements Callable<Integer> {
       writeSetupScript(region);
     }
     writeGlobalConfig();
-    // The containers run as their own users (mosquitto, kafka, flink...), not as the one who made
-    // the files: they must be able to read them. Keep the folder itself private to this machine.
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.toList()) {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-      }
-    }
-    System.out.printf(
-        "certs: authority and %d identities in %s (valid %d days)%n",
-        2 + REGIONS.size() * (4 + devices), dir, validityDays);
-    return 0;
   }
 
-  /** Client properties for Kafka's own tools (health check, topics and ACLs) as the admin. */
+  /**
+   * Each service's folder with exactly the files its container reads (paths under /pki in
+   * docker-compose.secure.yml and the Mosquitto configs), the admin's for the operator, the
+   * authority's certificate at the top, and compose.env with the group.
+   */
+  private void distribute() throws IOException {
+    Map<String, List<String>> folders = new LinkedHashMap<>();
+    List<String> trust = List.of("truststore.p12", "truststore.password");
+    folders.put(
+        "admin",
+        concat(identity(ZeroTrust.ADMIN), trust, List.of("admin-client.properties", "ca.crt")));
+    folders.put("global", concat(identity(ZeroTrust.GLOBAL_JOB), trust, List.of("global.yaml")));
+    for (StackRegion region : REGIONS) {
+      String suffix = region.suffix();
+      folders.put(
+          "mosquitto-" + suffix,
+          List.of("ca.crt", "mqtt-" + suffix + ".crt", "mqtt-" + suffix + ".key"));
+      folders.put("kafka-" + suffix, concat(identity("kafka-" + suffix), trust));
+      // Kafka's tools take the passwords inside admin-client.properties.
+      folders.put(
+          "kafka-setup-" + suffix,
+          List.of(
+              ZeroTrust.ADMIN + ".p12",
+              "truststore.p12",
+              "admin-client.properties",
+              "setup-kafka-" + suffix + ".sh"));
+      folders.put("regional-" + suffix, concat(identity("aggregator-" + region.name()), trust));
+      folders.put("edge-" + suffix, concat(identity(region.gateway()), trust));
+      List<String> devicesFiles = new ArrayList<>(trust);
+      for (int i = 0; i < devices; i++) {
+        devicesFiles.addAll(identity(region.devicePrefix() + String.format("%04d", i)));
+      }
+      folders.put("simulator-" + suffix, devicesFiles);
+    }
+    for (var folder : folders.entrySet()) {
+      Path target = Files.createDirectories(dir.resolve(folder.getKey()));
+      for (String file : folder.getValue()) {
+        lockDown(Files.copy(issued.resolve(file), target.resolve(file)));
+      }
+      lockDown(target);
+    }
+    for (StackRegion region : REGIONS) {
+      // The broker's health check speaks to it as the broker itself, not as the admin.
+      Path folder = dir.resolve("kafka-" + region.suffix());
+      lockDown(
+          Files.copy(
+              issued.resolve("client-kafka-" + region.suffix() + ".properties"),
+              folder.resolve("client.properties")));
+    }
+    Files.copy(issued.resolve("ca.crt"), dir.resolve("ca.crt"));
+    lockDown(dir.resolve("ca.crt"));
+    Path env =
+        Files.writeString(
+            dir.resolve("compose.env"),
+            "# docker compose --env-file "
+                + dir.resolve("compose.env")
+                + " ...\n"
+                + "FIELDLINE_PKI_GID="
+                + pkiGroup()
+                + "\n");
+    lockDown(env);
+    lockDown(dir);
+  }
+
+  private static List<String> identity(String name) {
+    return List.of(name + ".p12", name + ".password");
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> part : parts) {
+      all.addAll(part);
+    }
+    return all;
+  }
+
+  /** Owner and the stack's group only; never other users of the machine. */
+  private void lockDown(Path path) throws IOException {
+    Files.setPosixFilePermissions(
+        path,
+        PosixFilePermissions.fromString(Files.isDirectory(path) ? PRIVATE_DIR : PRIVATE_FILE));
+    if (group != null) {
+      Files.setAttribute(path, "unix:gid", group);
+    }
+  }
+
+  private int pkiGroup() throws IOException {
+    return group != null ? group : (Integer) Files.getAttribute(dir, "unix:gid");
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  /** Client properties for Kafka's own tools as {@code identity}, with its passwords. */
+  private void writeClientProperties(String file, IssuedIdentity identity) throws IOException {
+    Files.writeString(
+        issued.resolve(file),
+        String.join(
+            "\n",
+            "security.protocol=SSL",
+            "ssl.keystore.type=PKCS12",
+            "ssl.keystore.location=/pki/" + identity.keystore().getFileName(),
+            "ssl.keystore.password=" + identity.keystorePassword(),
+            "ssl.key.password=" + identity.keystorePassword(),
+            "ssl.truststore.type=PKCS12",
+            "ssl.truststore.location=/pki/truststore.p12",
+            "ssl.truststore.password=" + identity.truststorePassword(),
+            ""));
+  }
+
+  /** Client properties for Kafka's own tools (topics and ACLs) as the admin. */
   private void writeAdminClient(IssuedIdentity admin) throws IOException {
     Files.writeString(
-        dir.resolve("admin-client.properties"),
+        issued.resolve("admin-client.properties"),
         String.join(
             "\n",
             "security.protocol=SSL",
@@ -142,7 +291,7 @@ public final class CertsApp implements Callable<Integer> {
       lines.add("      ssl.key.password: file:/pki/" + ZeroTrust.GLOBAL_JOB + ".password");
       lines.add("      ssl.truststore.password: file:/pki/truststore.password");
     }
-    Files.writeString(dir.resolve("global.yaml"), String.join("\n", lines) + "\n");
+    Files.writeString(issued.resolve("global.yaml"), String.join("\n", lines) + "\n");
   }
 
   /** {@code setup-kafka-<suffix>.sh}: the region's topics, then its identities' ACLs. */
@@ -184,7 +333,7 @@ public final class CertsApp implements Callable<Integer> {
     for (AclBinding acl : acls) {
       lines.add(aclCommand(acl));
     }
-    Path script = dir.resolve("setup-kafka-" + region.suffix() + ".sh");
+    Path script = issued.resolve("setup-kafka-" + region.suffix() + ".sh");
     Files.writeString(script, String.join("\n", lines) + "\n");
   }
 
