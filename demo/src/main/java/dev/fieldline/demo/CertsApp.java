@@ -256,19 +256,7 @@ public final class CertsApp implements Callable<Integer> {
 
   /** Client properties for Kafka's own tools (topics and ACLs) as the admin. */
   private void writeAdminClient(IssuedIdentity admin) throws IOException {
-    Files.writeString(
-        issued.resolve("admin-client.properties"),
-        String.join(
-            "\n",
-            "security.protocol=SSL",
-            "ssl.keystore.type=PKCS12",
-            "ssl.keystore.location=/pki/" + admin.keystore().getFileName(),
-            "ssl.keystore.password=" + admin.keystorePassword(),
-            "ssl.key.password=" + admin.keystorePassword(),
-            "ssl.truststore.type=PKCS12",
-            "ssl.truststore.location=/pki/truststore.p12",
-            "ssl.truststore.password=" + admin.truststorePassword(),
-            ""));
+    writeClientProperties("admin-client.properties", admin);
   }
 
   /** The global job's regions, each with the job's identity; passwords by file reference. */

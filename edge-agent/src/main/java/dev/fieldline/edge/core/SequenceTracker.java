@@ -6,7 +6,7 @@ package dev.fieldline.edge.core;
  * them any more.
  *
  * <p>It remembers which of the last {@code allowance} numbers (at most 64) below the highest it has
- * seen, as the bits of one long: constant time, no allocation, 33 bytes a device. A number skipped
+ * seen, as the bits of one long: constant time, no allocation, 40 bytes a device. A number skipped
  * stays pending while it is within the allowance of the highest; once a newer number pushes it out,
  * or {@link #settle} is called (its window closes), it counts as missing.
  *

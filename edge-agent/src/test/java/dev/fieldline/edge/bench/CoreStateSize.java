@@ -1,16 +1,9 @@
 package dev.fieldline.edge.bench;
 
-import dev.fieldline.edge.core.AcceptedReading;
 import dev.fieldline.edge.core.CoreCounters;
 import dev.fieldline.edge.core.CoreSettings;
-import dev.fieldline.edge.core.CoreSink;
 import dev.fieldline.edge.core.DecisionCore;
 import dev.fieldline.edge.core.FeatureLookup;
-import dev.fieldline.edge.core.RejectReason;
-import dev.fieldline.edge.core.WindowGap;
-import dev.fieldline.schema.v1.Command;
-import dev.fieldline.schema.v1.DecisionEvent;
-import dev.fieldline.schema.v1.EdgeSummary;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +38,7 @@ final class CoreStateSize {
         new DecisionCore(
             CoreSettings.defaults(List.of(), List.of()),
             FeatureLookup.NONE,
-            new Discard(),
+            new CoreThroughput.BlackHole(),
             new CoreCounters());
     for (int d = 0; d < devices; d++) {
       core.onMessage(topics[d], payloads[d], System.nanoTime(), now);
@@ -65,25 +58,5 @@ final class CoreStateSize {
       used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
     }
     return used;
-  }
-
-  private static final class Discard implements CoreSink {
-    @Override
-    public void command(String siteId, String deviceId, Command command) {}
-
-    @Override
-    public void decision(DecisionEvent decision) {}
-
-    @Override
-    public void accepted(AcceptedReading reading) {}
-
-    @Override
-    public void gap(WindowGap gap) {}
-
-    @Override
-    public void summary(EdgeSummary summary) {}
-
-    @Override
-    public void rejected(String topic, byte[] payload, RejectReason reason, String detail) {}
   }
 }

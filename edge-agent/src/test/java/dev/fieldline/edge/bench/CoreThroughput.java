@@ -97,7 +97,7 @@ final class CoreThroughput {
   }
 
   /** Consumes results without keeping them. */
-  private static final class BlackHole implements CoreSink {
+  static final class BlackHole implements CoreSink {
     long count;
 
     @Override

@@ -13,46 +13,47 @@ final class PahoClients {
   private PahoClients() {}
 
   static void close(MqttAsyncClient client) {
-    if (client == null) {
-      return;
-    }
-    try {
-      if (client.isConnected()) {
-        client.disconnect(1_000).waitForCompletion(2_000);
-      }
-    } catch (MqttException | RuntimeException e) {
-      try {
-        client.disconnectForcibly(0, 1_000, false);
-      } catch (MqttException ignored) {
-        // gone either way
-      }
-    }
-    try {
-      client.close(true);
-    } catch (MqttException ignored) {
-      // closing anyway
+    if (client != null) {
+      close(
+          client.isConnected(),
+          () -> client.disconnect(1_000).waitForCompletion(2_000),
+          () -> client.disconnectForcibly(0, 1_000, false),
+          () -> client.close(true));
     }
   }
 
   static void close(MqttClient client) {
-    if (client == null) {
-      return;
+    if (client != null) {
+      close(
+          client.isConnected(),
+          () -> client.disconnect(1_000),
+          () -> client.disconnectForcibly(0, 1_000, false),
+          () -> client.close(true));
     }
+  }
+
+  /** Disconnects politely, else forcibly, then closes, whatever each step throws. */
+  private static void close(
+      boolean connected, Step disconnect, Step disconnectForcibly, Step release) {
     try {
-      if (client.isConnected()) {
-        client.disconnect(1_000);
+      if (connected) {
+        disconnect.run();
       }
     } catch (MqttException | RuntimeException e) {
-      try {
-        client.disconnectForcibly(0, 1_000, false);
-      } catch (MqttException ignored) {
-        // gone either way
-      }
+      quietly(disconnectForcibly);
     }
+    quietly(release);
+  }
+
+  private static void quietly(Step step) {
     try {
-      client.close(true);
-    } catch (MqttException ignored) {
+      step.run();
+    } catch (MqttException | RuntimeException ignored) {
       // closing anyway
     }
+  }
+
+  private interface Step {
+    void run() throws MqttException;
   }
 }
