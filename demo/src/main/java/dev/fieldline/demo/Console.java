@@ -125,8 +125,39 @@ final class Console {
           String.format(
               "   z-score decisions: %d%n", watches.get(stack.region).zscoreDecisions.get()));
     }
+    f.append(
+        "\nresidency: site ids inside each region, and as every other region's global view holds them\n");
+    for (RegionStack stack : stacks.values()) {
+      PipelineWatch own = watches.get(stack.region);
+      f.append(
+          String.format(
+              "  %-8s inside   %s%n", stack.region, sample(own.ownSites, own.ownSites.size())));
+      for (PipelineWatch other : watches.values()) {
+        if (!other.region.equals(stack.region)) {
+          var held = other.sitesByOrigin.getOrDefault(stack.region, java.util.Set.of());
+          f.append(
+              String.format("  %-8s in %-6s %s%n", "", other.region, sample(held, held.size())));
+        }
+      }
+    }
     out.print(f);
     out.flush();
+  }
+
+  /** A few of the values, sorted, each cut to 16 characters, and how many there are. */
+  private static String sample(java.util.Collection<String> values, int count) {
+    if (count == 0) {
+      return "(none yet)";
+    }
+    return values.stream()
+            .sorted()
+            .limit(3)
+            .map(v -> v.length() > 16 ? v.substring(0, 16) + "…" : v)
+            .collect(java.util.stream.Collectors.joining(", "))
+        + (count > 3 ? ", …" : "")
+        + " ("
+        + count
+        + ")";
   }
 
   private static String millis(long count, long value) {

@@ -237,6 +237,10 @@ final class Demo implements AutoCloseable {
     return zeroTrust;
   }
 
+  Map<String, PipelineWatch> watches() {
+    return watches;
+  }
+
   Map<String, RegionStack> stacks() {
     return stacks;
   }

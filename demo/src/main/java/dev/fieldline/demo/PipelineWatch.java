@@ -68,6 +68,13 @@ final class PipelineWatch implements AutoCloseable {
   final Map<String, AtomicLong> globalByOrigin = new ConcurrentHashMap<>();
 
   final AtomicLong globalDuplicates = new AtomicLong();
+
+  /** Site ids in this region's own regional.aggregates: what stays inside the region. */
+  final Set<String> ownSites = ConcurrentHashMap.newKeySet();
+
+  /** Site ids in this region's global.aggregates, by the region they came from. */
+  final Map<String, Set<String>> sitesByOrigin = new ConcurrentHashMap<>();
+
   final Map<String, FeatureUpdate> features = new ConcurrentHashMap<>();
   private final Recorder decisionLatencyMicros = new Recorder(3);
   private final Histogram decisionLatencyTotal = new Histogram(3);
@@ -147,6 +154,9 @@ final class PipelineWatch implements AutoCloseable {
       decisionLatencyMicros.recordValue(Math.max(1, d.getDecisionLatencyNanos() / 1_000));
     } else if (topic.equals(Topics.REGIONAL_AGGREGATES.name())) {
       RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
+      if (a.getScope() == Scope.SITE) {
+        ownSites.add(a.getSiteId());
+      }
       if (a.getScope() == Scope.DEVICE_TYPE && regionalKeys.add(NaturalKeys.of(a))) {
         regionalRecords.incrementAndGet();
         regionalReadings.addAndGet(a.getStats().getCount());
@@ -159,6 +169,11 @@ final class PipelineWatch implements AutoCloseable {
     } else if (topic.equals(Topics.GLOBAL_AGGREGATES.name())) {
       RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
       String id = NaturalKeys.of(a);
+      if (a.getScope() == Scope.SITE) {
+        sitesByOrigin
+            .computeIfAbsent(a.getOriginRegion(), o -> ConcurrentHashMap.newKeySet())
+            .add(a.getSiteId());
+      }
       if (globalKeys.add(id)) {
         globalByOrigin
             .computeIfAbsent(a.getOriginRegion(), o -> new AtomicLong())

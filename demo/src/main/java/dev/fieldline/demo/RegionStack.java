@@ -124,6 +124,9 @@ final class RegionStack implements AutoCloseable {
       if (tracing != null) {
         aggregatorOverrides.addAll(tracingSettings(settings.traceRatio()));
       }
+      if (euStyle(region)) {
+        aggregatorOverrides.addAll(euResidency(dir));
+      }
       AggregatorConfig aggregatorConfig =
           RegionalAggregatorApp.loader().load(null, Map.of(), aggregatorOverrides);
       if (zeroTrust != null) {
@@ -175,6 +178,29 @@ final class RegionStack implements AutoCloseable {
                 "windows.idle=2s"));
     settings.addAll(List.of(more));
     return settings;
+  }
+
+  /** Regions named eu-* keep identifying data inside, as an EU-style residency policy asks. */
+  static boolean euStyle(String region) {
+    return region.startsWith("eu-");
+  }
+
+  /**
+   * An EU-style residency policy: site identifiers leave the region only as pseudonyms (HMAC under
+   * a regional secret, made here and kept owner-only in the region's folder), and how many devices
+   * a site has (which can single out a household) is dropped.
+   */
+  private static List<String> euResidency(Path dir) throws java.io.IOException {
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    Path file = dir.resolve("residency.secret");
+    Files.writeString(file, java.util.HexFormat.of().formatHex(secret));
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return List.of(
+        "residency.identifiers=pseudonymize",
+        "residency.drop-fields=deviceCount",
+        "residency.secret=file:" + file);
   }
 
   /** Overrides that switch a service's tracing on; the shared OpenTelemetry samples. */

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,6 +58,20 @@ class DemoIT {
       for (RegionStack stack : demo.stacks().values()) {
         assertThat(stack.simulator.ledger().readings()).isGreaterThan(3_000);
         assertThat(stack.edge.counters().missing.sum()).as("missing in %s", stack.region).isZero();
+        // Residency: what leaves an eu-* region names its sites only by pseudonym.
+        if (RegionStack.euStyle(stack.region)) {
+          Set<String> inside = demo.watches().get(stack.region).ownSites;
+          assertThat(inside).isNotEmpty();
+          for (PipelineWatch other : demo.watches().values()) {
+            if (!other.region.equals(stack.region)) {
+              assertThat(other.sitesByOrigin.get(stack.region))
+                  .as("%s's global view of %s", other.region, stack.region)
+                  .hasSameSizeAs(inside)
+                  .doesNotContainAnyElementsOf(inside)
+                  .allMatch(site -> site.startsWith("ps-"));
+            }
+          }
+        }
         for (RejectReason reason :
             List.of(RejectReason.MALFORMED, RejectReason.NOT_FINITE, RejectReason.UNKNOWN_SCHEMA)) {
           assertThat(stack.edge.counters().rejected(reason))
