@@ -9,8 +9,8 @@ import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.FeatureUpdate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +32,11 @@ public final class DecisionCore implements DecisionListener {
   private final CoreCounters counters;
   private final MessageParser parser = new MessageParser();
   private final Map<String, DeviceState> devices = new HashMap<>();
+
+  // The same devices in a list: the periodic close walks every device by index, without the
+  // iterators a map's values would allocate on each tick (10,000 devices, ten ticks a second).
+  private final List<DeviceState> deviceList = new ArrayList<>();
+  private int openWindowCount;
   private final String[] topicParts = new String[2];
   private final long windowSize;
   private final long grace;
@@ -132,11 +137,7 @@ public final class DecisionCore implements DecisionListener {
       return;
     }
 
-    DeviceState device = devices.get(deviceId);
-    if (device == null) {
-      device = new DeviceState(deviceId, siteId, deviceType);
-      devices.put(deviceId, device);
-    }
+    DeviceState device = device(deviceId, siteId, deviceType);
     device.siteId = siteId;
     device.lastHeard = now;
     SequenceTracker.Outcome outcome = device.sequence.observe(message.seq, reorderAllowance);
@@ -176,7 +177,7 @@ public final class DecisionCore implements DecisionListener {
     boolean late = windowStart < state.closedBefore;
     if (currentMissing > 0 || currentRestarts > 0) {
       // A gap revealed by a late reading still needs an open window to be reported in.
-      OpenWindow target = state.window(late ? state.closedBefore : windowStart);
+      OpenWindow target = window(state, late ? state.closedBefore : windowStart);
       countGap(device, state, target, currentMissing, currentRestarts, now);
     }
     if (late) {
@@ -184,7 +185,7 @@ public final class DecisionCore implements DecisionListener {
       return;
     }
     device.eventWatermark = Math.max(device.eventWatermark, time);
-    OpenWindow window = state.window(windowStart);
+    OpenWindow window = window(state, windowStart);
     FilterSpec filter = state.filter;
     if (value < filter.min() || value > filter.max()) {
       counters.filter(FilterReason.OUT_OF_RANGE);
@@ -309,19 +310,23 @@ public final class DecisionCore implements DecisionListener {
 
   private int close(long now, long listeningSince, boolean all) {
     int closed = 0;
-    for (DeviceState device : devices.values()) {
+    for (int d = 0; d < deviceList.size(); d++) {
+      DeviceState device = deviceList.get(d);
       boolean silent = now - Math.max(device.lastHeard, listeningSince) >= idle;
       // Numbers still pending when a window of the device closes are not coming any more: settled
       // into the first closing window of each metric.
       long settled = -1;
-      for (MetricState state : device.metrics.values()) {
+      for (int m = 0; m < device.metricList.size(); m++) {
+        MetricState state = device.metricList.get(m);
         boolean settledHere = false;
-        Iterator<OpenWindow> it = state.windows.iterator();
-        while (it.hasNext()) {
-          OpenWindow window = it.next();
+        List<OpenWindow> windows = state.windows;
+        for (int w = 0; w < windows.size(); ) {
+          OpenWindow window = windows.get(w);
           long end = window.start + windowSize;
           boolean passed = device.eventWatermark >= end + grace || (silent && now >= end + grace);
-          if (all || passed) {
+          if (!(all || passed)) {
+            w++;
+          } else {
             if (settled < 0) {
               settled = device.sequence.settle(reorderAllowance);
             }
@@ -329,7 +334,8 @@ public final class DecisionCore implements DecisionListener {
               countGap(device, state, window, settled, 0, now);
               settledHere = true;
             }
-            it.remove();
+            windows.remove(w);
+            openWindowCount--;
             state.closedBefore = Math.max(state.closedBefore, end);
             if (window.hasContent()) {
               emit(device, state, window);
@@ -407,7 +413,7 @@ public final class DecisionCore implements DecisionListener {
     for (AcceptedReading r : readings) {
       DeviceState device = device(r.deviceId(), r.siteId(), r.deviceType());
       MetricState state = metric(device, r.metric());
-      state.window(r.windowStart()).add(r.value(), r.seq());
+      window(state, r.windowStart()).add(r.value(), r.seq());
       state.lastReported = r.value();
       state.lastAcceptedTime = Math.max(state.lastAcceptedTime, r.eventTime());
       latest.merge(device, r, (a, b) -> b.eventTime() >= a.eventTime() ? b : a);
@@ -420,7 +426,7 @@ public final class DecisionCore implements DecisionListener {
     latest.forEach((device, r) -> device.sequence.resumeAt(r.seq()));
     for (WindowGap gap : gaps) {
       DeviceState device = device(gap.deviceId(), gap.siteId(), gap.deviceType());
-      OpenWindow window = metric(device, gap.metric()).window(gap.windowStart());
+      OpenWindow window = window(metric(device, gap.metric()), gap.windowStart());
       window.missing += gap.missing();
       window.restarts += gap.restarts();
       device.lastHeard = now;
@@ -428,7 +434,13 @@ public final class DecisionCore implements DecisionListener {
   }
 
   private DeviceState device(String deviceId, String siteId, String deviceType) {
-    return devices.computeIfAbsent(deviceId, id -> new DeviceState(id, siteId, deviceType));
+    DeviceState device = devices.get(deviceId);
+    if (device == null) {
+      device = new DeviceState(deviceId, siteId, deviceType);
+      devices.put(deviceId, device);
+      deviceList.add(device);
+    }
+    return device;
   }
 
   private MetricState metric(DeviceState device, String metric) {
@@ -440,19 +452,22 @@ public final class DecisionCore implements DecisionListener {
               settings.filterFor(device.deviceType, metric),
               MetricRules.select(settings.rules(), device.deviceType, metric));
       device.metrics.put(metric, state);
+      device.metricList.add(state);
     }
     return state;
   }
 
   /** Windows currently open, for metrics. */
   public int openWindows() {
-    int open = 0;
-    for (DeviceState device : devices.values()) {
-      for (MetricState state : device.metrics.values()) {
-        open += state.windows.size();
-      }
-    }
-    return open;
+    return openWindowCount;
+  }
+
+  /** The metric's window starting at {@code start}, opened (and counted) if it is not open yet. */
+  private OpenWindow window(MetricState state, long start) {
+    int before = state.windows.size();
+    OpenWindow window = state.window(start);
+    openWindowCount += state.windows.size() - before;
+    return window;
   }
 
   private void reject(

@@ -1,6 +1,8 @@
 package dev.fieldline.edge.core;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What the core knows about one device: where it is, its sequence numbers, its metrics. */
@@ -17,6 +19,9 @@ final class DeviceState {
   long lastHeard;
 
   final Map<String, MetricState> metrics = new HashMap<>(4);
+
+  /** The same metrics, walked by index on every window-closing tick. */
+  final List<MetricState> metricList = new ArrayList<>(4);
 
   DeviceState(String deviceId, String siteId, String deviceType) {
     this.deviceId = deviceId;
