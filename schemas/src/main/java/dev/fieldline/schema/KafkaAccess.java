@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -93,11 +94,32 @@ public final class KafkaAccess {
   public static void grant(Admin admin, List<AclBinding> acls) {
     try {
       admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+      awaitVisible(admin, acls);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating ACLs", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create ACLs: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until the broker's authorizer answers with every binding. The controller acknowledges new
+   * ACLs once committed; brokers apply them a moment later, and a client that connects in between
+   * is refused (Kafka Streams treats that as fatal).
+   */
+  private static void awaitVisible(Admin admin, List<AclBinding> acls)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!admin
+        .describeAcls(AclBindingFilter.ANY)
+        .values()
+        .get(10, TimeUnit.SECONDS)
+        .containsAll(acls)) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("ACLs not visible on the broker after 60 s");
+      }
+      Thread.sleep(50);
     }
   }
 
