@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.resource.PatternType;
 import picocli.CommandLine;
@@ -98,7 +97,7 @@ public final class CertsApp implements Callable<Integer> {
       issueAll();
       distribute();
     } finally {
-      deleteRecursively(issued);
+      Folders.deleteRecursively(issued);
     }
     System.out.printf(
         "certs: authority and %d identities in %s (valid %d days), one folder per service,"
@@ -116,7 +115,7 @@ public final class CertsApp implements Callable<Integer> {
         CertificateAuthority.create("Fieldline compose CA", issued, Duration.ofDays(validityDays));
     IssuedIdentity admin = ca.issue(ZeroTrust.ADMIN, Role.ADMIN, List.of());
     ca.issue(ZeroTrust.GLOBAL_JOB, Role.SERVICE, List.of());
-    writeAdminClient(admin);
+    writeClientProperties("admin-client.properties", admin);
     for (StackRegion region : REGIONS) {
       ca.issue(
           "mqtt-" + region.suffix(),
@@ -229,14 +228,6 @@ public final class CertsApp implements Callable<Integer> {
     return group != null ? group : (Integer) Files.getAttribute(dir, "unix:gid");
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
-
   /** Client properties for Kafka's own tools as {@code identity}, with its passwords. */
   private void writeClientProperties(String file, IssuedIdentity identity) throws IOException {
     Files.writeString(
@@ -252,11 +243,6 @@ public final class CertsApp implements Callable<Integer> {
             "ssl.truststore.location=/pki/truststore.p12",
             "ssl.truststore.password=" + identity.truststorePassword(),
             ""));
-  }
-
-  /** Client properties for Kafka's own tools (topics and ACLs) as the admin. */
-  private void writeAdminClient(IssuedIdentity admin) throws IOException {
-    writeClientProperties("admin-client.properties", admin);
   }
 
   /** The global job's regions, each with the job's identity; passwords by file reference. */

@@ -269,8 +269,8 @@ final class ChaosRun {
   }
 
   private static void delete(Path work) {
-    try (var paths = Files.walk(work)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      Folders.deleteRecursively(work);
     } catch (IOException e) {
       log.warn("cannot delete {}: {}", work, e.getMessage());
     }

@@ -281,8 +281,8 @@ final class Demo implements AutoCloseable {
     if (work == null) {
       return;
     }
-    try (var paths = Files.walk(work)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      Folders.deleteRecursively(work);
     } catch (IOException e) {
       log.warn("cannot delete {}: {}", work, e.getMessage());
     }
