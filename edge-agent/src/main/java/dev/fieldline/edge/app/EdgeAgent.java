@@ -213,18 +213,18 @@ public final class EdgeAgent implements AutoCloseable {
     counter("fieldline_edge_decisions_total", counters.decisions);
     counter("fieldline_edge_commands_total", counters.commands);
     counter("fieldline_edge_summaries_total", counters.summaries);
-    FunctionCounter.builder(
-            "fieldline_edge_readings_missing_total", counters.missing, LongAdder::sum)
-        .description("readings the devices sent that never reached the agent (sequence gaps)")
-        .register(metrics);
-    FunctionCounter.builder(
-            "fieldline_edge_device_restarts_total", counters.restarts, LongAdder::sum)
-        .description("times a device's sequence started over")
-        .register(metrics);
-    FunctionCounter.builder(
-            "fieldline_edge_mqtt_sessions_lost_total", mqtt.sessionsLost, LongAdder::sum)
-        .description("connections on which the broker no longer had the agent's session")
-        .register(metrics);
+    counter(
+        "fieldline_edge_readings_missing_total",
+        "readings the devices sent that never reached the agent (sequence gaps)",
+        counters.missing);
+    counter(
+        "fieldline_edge_device_restarts_total",
+        "times a device's sequence started over",
+        counters.restarts);
+    counter(
+        "fieldline_edge_mqtt_sessions_lost_total",
+        "connections on which the broker no longer had the agent's session",
+        mqtt.sessionsLost);
     counter("fieldline_edge_uplink_sent_total", uplink.sent);
     counter("fieldline_edge_uplink_failed_batches_total", uplink.failedBatches);
     counter("fieldline_edge_uplink_secondary_sent_total", uplink.sentToSecondary);
@@ -284,7 +284,11 @@ public final class EdgeAgent implements AutoCloseable {
   }
 
   private void counter(String name, LongAdder adder) {
-    FunctionCounter.builder(name, adder, LongAdder::sum).register(metrics);
+    counter(name, null, adder);
+  }
+
+  private void counter(String name, String description, LongAdder adder) {
+    FunctionCounter.builder(name, adder, LongAdder::sum).description(description).register(metrics);
   }
 
   private void gauge(String name, ToDoubleFunction<JournalWriter> value) {

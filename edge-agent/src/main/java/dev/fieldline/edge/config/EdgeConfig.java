@@ -257,8 +257,14 @@ public class EdgeConfig implements Validated {
     if (commands.qos < 0 || commands.qos > 1) {
       problems.add("commands.qos: 0 or 1 (got " + commands.qos + ")");
     }
-    if (ingest.reorderAllowance < 1 || ingest.reorderAllowance > 64) {
-      problems.add("ingest.reorder-allowance: 1..64 (got " + ingest.reorderAllowance + ")");
+    if (ingest.reorderAllowance < 1
+        || ingest.reorderAllowance > CoreSettings.MAX_REORDER_ALLOWANCE) {
+      problems.add(
+          "ingest.reorder-allowance: 1.."
+              + CoreSettings.MAX_REORDER_ALLOWANCE
+              + " (got "
+              + ingest.reorderAllowance
+              + ")");
     }
     if (ingest.missingDegradesFor.isNegative()) {
       problems.add("ingest.missing-degrades-for: must not be negative");

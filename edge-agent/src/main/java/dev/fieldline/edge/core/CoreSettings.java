@@ -40,15 +40,17 @@ public record CoreSettings(
 
   public static final int DEFAULT_REORDER_ALLOWANCE = 64;
 
+  /** The largest reorder allowance the sequence tracker keeps. */
+  public static final int MAX_REORDER_ALLOWANCE = SequenceTracker.MAX_ALLOWANCE;
+
   public CoreSettings {
     filters = List.copyOf(filters);
     rules = List.copyOf(rules);
     if (windowSize.toMillis() <= 0) {
       throw new IllegalArgumentException("windowSize must be positive");
     }
-    if (reorderAllowance < 1 || reorderAllowance > SequenceTracker.MAX_ALLOWANCE) {
-      throw new IllegalArgumentException(
-          "reorderAllowance must be 1.." + SequenceTracker.MAX_ALLOWANCE);
+    if (reorderAllowance < 1 || reorderAllowance > MAX_REORDER_ALLOWANCE) {
+      throw new IllegalArgumentException("reorderAllowance must be 1.." + MAX_REORDER_ALLOWANCE);
     }
   }
 

@@ -58,7 +58,7 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
   /** Connections on which the broker no longer had the agent's session (and what it queued). */
   public final LongAdder sessionsLost = new LongAdder();
 
-  private volatile BrokerLimits limits;
+  private BrokerLimits limits;
   private boolean connectedBefore;
 
   private volatile long connectedAt;
@@ -209,11 +209,6 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
       }
     }
     connectedBefore = true;
-  }
-
-  /** What the broker announced at the last connection; null before the first. */
-  public BrokerLimits brokerLimits() {
-    return limits;
   }
 
   public boolean isConnected() {
