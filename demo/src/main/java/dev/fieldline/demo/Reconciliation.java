@@ -112,10 +112,6 @@ final class Reconciliation {
     return rows;
   }
 
-  void print(PrintStream out) {
-    print(out, List.of());
-  }
-
   /**
    * Prints every row; {@code behind} are unbalanced rows whose tier was still catching up when the
    * drain ended: marked BEHIND, not MISMATCH, because nothing says their readings are lost.
