@@ -81,7 +81,10 @@ final class Demo implements AutoCloseable {
     }
     if (settings.traceRatio() > 0) {
       startTracing();
-      toClose.add(TraceServer.start(traces));
+      toClose.add(
+          zeroTrust == null
+              ? TraceServer.start(traces, null, null)
+              : TraceServer.start(traces, zeroTrust.console(), zeroTrust.admin()));
     }
     for (String region : settings.regions()) {
       RegionStack stack = RegionStack.start(region, settings, work, rules, zeroTrust, telemetry);

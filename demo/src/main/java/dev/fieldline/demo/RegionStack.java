@@ -119,7 +119,7 @@ final class RegionStack implements AutoCloseable {
                   "http.host=127.0.0.1",
                   "http.port=0"));
       if (zeroTrust != null) {
-        aggregatorOverrides.addAll(ZeroTrust.kafkaClientSettings("kafka", ids.aggregator()));
+        aggregatorOverrides.addAll(zeroTrust.aggregatorSettings(ids));
       }
       if (tracing != null) {
         aggregatorOverrides.addAll(tracingSettings(settings.traceRatio()));

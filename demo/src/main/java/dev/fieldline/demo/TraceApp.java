@@ -1,5 +1,8 @@
 package dev.fieldline.demo;
 
+import dev.fieldline.support.tls.TlsContexts;
+import java.io.IOException;
+import java.io.Reader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,24 +47,59 @@ public final class TraceApp implements Callable<Integer> {
               + " last traces in memory)");
       return 2;
     }
-    String port = Files.readString(TraceServer.PORT_FILE).strip();
+    Properties where = new Properties();
+    try (Reader in = Files.newBufferedReader(TraceServer.PORT_FILE)) {
+      where.load(in);
+    }
+    String scheme = where.getProperty("scheme", "http");
     URI uri =
         URI.create(
-            "http://127.0.0.1:"
-                + port
+            scheme
+                + "://127.0.0.1:"
+                + where.getProperty("port")
                 + "/reading?device="
                 + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)
                 + "&seq="
                 + seq);
     try {
       HttpResponse<String> response =
-          HttpClient.newHttpClient()
+          client(scheme, where)
               .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        System.err.print(
+            "trace: the demo answered " + response.statusCode() + ": " + response.body());
+        return 2;
+      }
       System.out.print(response.body());
-      return response.statusCode() == 200 && !response.body().startsWith("no trace") ? 0 : 1;
+      return response.body().startsWith("no trace") ? 1 : 0;
     } catch (ConnectException e) {
       System.err.println("trace: the demo that wrote " + TraceServer.PORT_FILE + " is gone");
       return 2;
+    } catch (IOException e) {
+      System.err.println("trace: cannot reach the demo's trace server: " + e.getMessage());
+      return 2;
     }
+  }
+
+  /** Under --secure, the demo's admin identity; the server answers nobody else. */
+  private static HttpClient client(String scheme, Properties where)
+      throws IOException, GeneralSecurityException {
+    if (!scheme.equals("https")) {
+      return HttpClient.newHttpClient();
+    }
+    return HttpClient.newBuilder()
+        .sslContext(
+            TlsContexts.context(
+                TlsContexts.keyManagers(
+                    Path.of(where.getProperty("keystore")),
+                    password(where.getProperty("keystore-password-file"))),
+                TlsContexts.trustManagers(
+                    Path.of(where.getProperty("truststore")),
+                    password(where.getProperty("truststore-password-file")))))
+        .build();
+  }
+
+  private static char[] password(String file) throws IOException {
+    return Files.readString(Path.of(file)).strip().toCharArray();
   }
 }

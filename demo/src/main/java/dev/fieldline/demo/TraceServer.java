@@ -1,78 +1,76 @@
 package dev.fieldline.demo;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.fieldline.infra.tls.HttpTls;
+import dev.fieldline.infra.tls.IssuedIdentity;
+import dev.fieldline.support.http.Access;
+import dev.fieldline.support.http.HttpSettings;
+import dev.fieldline.support.http.OpsHttpServer;
+import dev.fieldline.support.http.OpsReply;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Properties;
 
 /**
  * Serves the running demo's {@link TraceStore} to {@code ./fieldline trace <deviceId> <seq>} on a
- * loopback port, which it writes to {@code .fieldline/demo-traces.port} in the working folder and
- * removes on close.
+ * loopback port. It writes how to reach it to {@code .fieldline/demo-traces.port} in the working
+ * folder (a properties file: port and scheme, and under {@code --secure} the files of the admin
+ * identity the trace command presents) and removes it on close. Traces name devices: under {@code
+ * --secure} the port speaks mutual TLS only and answers only a data role.
  */
 final class TraceServer implements AutoCloseable {
   static final Path PORT_FILE = Path.of(".fieldline", "demo-traces.port");
 
-  private final HttpServer server;
+  private final OpsHttpServer server;
 
-  private TraceServer(HttpServer server) {
+  private TraceServer(OpsHttpServer server) {
     this.server = server;
   }
 
-  static TraceServer start(TraceStore store) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/reading", exchange -> answer(exchange, store));
-    server.start();
+  /**
+   * @param store the traces to serve
+   * @param identity the server's certificate, or null for plaintext
+   * @param client the identity the trace command presents under TLS, or null
+   */
+  static TraceServer start(TraceStore store, IssuedIdentity identity, IssuedIdentity client)
+      throws IOException {
+    HttpSettings settings = new HttpSettings();
+    settings.host = "127.0.0.1";
+    if (identity != null) {
+      HttpTls.apply(identity, settings);
+    }
+    OpsHttpServer server = OpsHttpServer.startBare(settings);
+    server.route(
+        "/reading",
+        Access.DATA,
+        request -> {
+          String device = request.query().get("device");
+          String seq = request.query().get("seq");
+          if (device == null || seq == null || !seq.matches("\\d{1,18}")) {
+            return OpsReply.text(400, "ask /reading?device=<deviceId>&seq=<sequence number>\n");
+          }
+          return OpsReply.text(200, ReadingPath.describe(store, device, Long.parseLong(seq)));
+        });
+    Properties where = new Properties();
+    where.setProperty("port", Integer.toString(server.port()));
+    where.setProperty("scheme", server.scheme());
+    if (identity != null) {
+      where.setProperty("keystore", client.keystore().toString());
+      where.setProperty("keystore-password-file", client.keystorePasswordFile().toString());
+      where.setProperty("truststore", client.truststore().toString());
+      where.setProperty("truststore-password-file", client.truststorePasswordFile().toString());
+    }
     Files.createDirectories(PORT_FILE.getParent());
-    Files.writeString(PORT_FILE, Integer.toString(server.getAddress().getPort()));
+    try (Writer out = Files.newBufferedWriter(PORT_FILE)) {
+      where.store(out, "the running demo's trace server; removed when it stops");
+    }
     return new TraceServer(server);
-  }
-
-  private static void answer(HttpExchange exchange, TraceStore store) throws IOException {
-    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    String device = query.get("device");
-    String seq = query.get("seq");
-    int status = 200;
-    String body;
-    if (device == null || seq == null || !seq.matches("\\d+")) {
-      status = 400;
-      body = "ask /reading?device=<deviceId>&seq=<sequence number>\n";
-    } else {
-      body = ReadingPath.describe(store, device, Long.parseLong(seq));
-    }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  private static Map<String, String> query(String raw) {
-    Map<String, String> values = new HashMap<>();
-    if (raw != null) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          values.put(
-              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return values;
   }
 
   @Override
   public void close() throws IOException {
-    server.stop(0);
+    server.close();
     Files.deleteIfExists(PORT_FILE);
   }
 }

@@ -6,6 +6,7 @@ import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
 import dev.fieldline.infra.mqtt.MqttAccessPolicy;
 import dev.fieldline.infra.mqtt.MqttTls;
 import dev.fieldline.infra.tls.CertificateAuthority;
+import dev.fieldline.infra.tls.HttpTls;
 import dev.fieldline.infra.tls.IssuedIdentity;
 import dev.fieldline.infra.tls.KafkaTlsClient;
 import dev.fieldline.infra.tls.Role;
@@ -28,16 +29,19 @@ import java.util.Map;
 final class ZeroTrust {
   static final String ADMIN = "fieldline-admin";
   static final String GLOBAL_JOB = "global-analytics";
+  static final String CONSOLE = "fieldline-demo";
   private static final List<String> LOOPBACK = List.of("localhost", "127.0.0.1");
 
   private final CertificateAuthority ca;
   private final IssuedIdentity admin;
   private final IssuedIdentity globalJob;
+  private final IssuedIdentity console;
 
   private ZeroTrust(CertificateAuthority ca) {
     this.ca = ca;
     this.admin = ca.issue(ADMIN, Role.ADMIN, List.of());
     this.globalJob = ca.issue(GLOBAL_JOB, Role.SERVICE, List.of());
+    this.console = ca.issue(CONSOLE, Role.SERVICE, LOOPBACK);
   }
 
   /** A new authority in {@code dir}, valid for a day: long enough for any demo run. */
@@ -67,8 +71,9 @@ final class ZeroTrust {
         region,
         ca.issue("mqtt-" + region, Role.BROKER, LOOPBACK),
         ca.issue("kafka-" + region, Role.BROKER, LOOPBACK),
-        ca.issue(gatewayId, Role.GATEWAY, List.of()),
-        ca.issue("aggregator-" + region, Role.SERVICE, List.of()),
+        // Both serve their ops port with the same certificate, so it names the loopback host.
+        ca.issue(gatewayId, Role.GATEWAY, LOOPBACK),
+        ca.issue("aggregator-" + region, Role.SERVICE, LOOPBACK),
         sites);
   }
 
@@ -105,7 +110,30 @@ final class ZeroTrust {
     settings.add("mqtt.tls.keystore=" + gateway.keystore());
     settings.add("mqtt.tls.keystore-password=file:" + gateway.keystorePasswordFile());
     settings.addAll(kafkaClientSettings("uplink", gateway));
+    settings.addAll(HttpTls.settings(gateway));
     return settings;
+  }
+
+  /** Aggregator overrides: its Kafka clients' identity and mutual TLS on its HTTP port. */
+  List<String> aggregatorSettings(RegionIdentities ids) {
+    List<String> settings = new ArrayList<>(kafkaClientSettings("kafka", ids.aggregator()));
+    settings.addAll(HttpTls.settings(ids.aggregator()));
+    return settings;
+  }
+
+  /** The operator, who may call every service's HTTP port (and the demo's trace server). */
+  IssuedIdentity admin() {
+    return admin;
+  }
+
+  /** Another identity of the run's authority, e.g. to show what a role is refused. */
+  IssuedIdentity issue(String name, Role role) {
+    return ca.issue(name, role, List.of());
+  }
+
+  /** The demo's own identity, for its trace server. */
+  IssuedIdentity console() {
+    return console;
   }
 
   /** Overrides that give a service's Kafka clients (under {@code prefix}) an identity. */

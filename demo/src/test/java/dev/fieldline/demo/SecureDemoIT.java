@@ -3,9 +3,11 @@ package dev.fieldline.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fieldline.infra.tls.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +15,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -34,7 +39,8 @@ import org.junit.jupiter.api.Timeout;
 class SecureDemoIT {
   @Test
   void shouldBalanceOverMutualTlsWithoutPrintingASecret() throws Exception {
-    DemoSettings settings = DemoIT.twentySecondRun(true);
+    // Some readings traced, so that the trace server runs too (over TLS).
+    DemoSettings settings = DemoIT.twentySecondRun(true, 0.05);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
     List<String> published = new ArrayList<>();
@@ -48,16 +54,30 @@ class SecureDemoIT {
       assertThat(printed).contains("every row balances").doesNotContain("MISMATCH");
       for (RegionStack stack : demo.stacks().values()) {
         assertThat(stack.simulator.ledger().readings()).isGreaterThan(2_000);
+        SSLContext admin = demo.zeroTrust().admin().sslContext();
+        SSLContext gateway =
+            demo.zeroTrust().issue("probe-" + stack.region, Role.GATEWAY).sslContext();
         for (int port : List.of(stack.edge.httpPort(), stack.aggregator.httpPort())) {
-          published.add(get(port, "/health"));
-          published.add(get(port, "/metrics"));
+          published.add(get(admin, port, "/health", 200));
+          published.add(get(admin, port, "/metrics", 200));
+          assertThatThrownBy(() -> get(null, port, "/health", 0))
+              .as("plaintext to the TLS port")
+              .isInstanceOf(IOException.class);
+          assertThatThrownBy(
+                  () -> get(demo.zeroTrust().admin().sslContext(false), port, "/health", 0))
+              .as("no client certificate")
+              .isInstanceOf(IOException.class);
         }
-        // A device posing as another is refused, and its refusal logged, without a secret.
         String device = stack.region + "-dev-0000";
+        published.add(get(admin, stack.aggregator.httpPort(), "/devices/" + device, 200));
+        assertThat(get(gateway, stack.aggregator.httpPort(), "/devices/" + device, 403))
+            .doesNotContain("\"deviceId\"");
+        // A device posing as another is refused, and its refusal logged, without a secret.
         assertThatThrownBy(() -> connect(stack, device, stack.region + "-dev-0001", demo))
             .isInstanceOf(MqttException.class);
         assertThat(stack.mqtt.refusedConnections()).isEqualTo(1);
       }
+      traceServerAnswersOnlyTheAdmin(demo);
       secrets = secretsIn(demo.zeroTrust().directory());
       published.add(printed);
       published.addAll(logs.lines());
@@ -72,6 +92,23 @@ class SecureDemoIT {
         assertThat(text).doesNotContain(secret);
       }
     }
+  }
+
+  /** The trace server (readings name devices) over mutual TLS, to a data role only. */
+  private static void traceServerAnswersOnlyTheAdmin(Demo demo) throws Exception {
+    Properties where = new Properties();
+    try (Reader in = Files.newBufferedReader(TraceServer.PORT_FILE)) {
+      where.load(in);
+    }
+    assertThat(where.getProperty("scheme")).isEqualTo("https");
+    int port = Integer.parseInt(where.getProperty("port"));
+    String reading = "/reading?device=eu-west-dev-0001&seq=1";
+    get(demo.zeroTrust().admin().sslContext(), port, reading, 200);
+    get(demo.zeroTrust().issue("probe-device", Role.DEVICE).sslContext(), port, reading, 403);
+    assertThatThrownBy(() -> get(null, port, reading, 0)).isInstanceOf(IOException.class);
+    // ./fieldline trace finds the server and the admin identity in the file, and gets an answer
+    // (0: the reading's path, 1: no trace of it), not 2 (no server, or refused).
+    assertThat(new picocli.CommandLine(new TraceApp()).execute("eu-west-dev-0001", "1")).isIn(0, 1);
   }
 
   /** Every password, and a slice of every private key, that the run's authority wrote. */
@@ -103,12 +140,18 @@ class SecureDemoIT {
     }
   }
 
-  private static String get(int port, String path) throws Exception {
+  /** GET over mutual TLS with {@code tls} (plaintext when null), expecting {@code status}. */
+  private static String get(SSLContext tls, int port, String path, int status) throws Exception {
+    HttpClient client =
+        tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
     HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path + " on port " + port).isEqualTo(status);
     return response.body();
   }
 }

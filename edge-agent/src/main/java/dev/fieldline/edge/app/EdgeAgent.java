@@ -143,7 +143,7 @@ public final class EdgeAgent implements AutoCloseable {
     loop.start();
     mqtt.start();
     bindMetrics();
-    http = OpsHttpServer.start(config.http.host, config.http.port, metrics, this::health);
+    http = OpsHttpServer.start(config.http, metrics, this::health);
     log.info(
         "edge agent {} started: MQTT {}, region {} at {}, {} rules, {} filters",
         config.gatewayId,
@@ -175,7 +175,6 @@ public final class EdgeAgent implements AutoCloseable {
     details.put("filtered", counters.filteredTotal());
     details.put("missing", counters.missing.sum());
     details.put("deviceRestarts", counters.restarts.sum());
-    details.put("missingByDevice", counters.missingByDevice(MISSING_DEVICES_SHOWN));
     details.put("mqttSessionsLost", mqtt == null ? 0 : mqtt.sessionsLost.sum());
     boolean ready =
         mqtt != null
@@ -183,7 +182,12 @@ public final class EdgeAgent implements AutoCloseable {
             && writer != null
             && writer.failure() == null
             && !writer.isFull();
-    return new HealthReport(ready, details, degraded());
+    // Device ids only to callers allowed device data (http.access.data-roles).
+    return new HealthReport(
+        ready,
+        details,
+        degraded(),
+        Map.of("missingByDevice", counters.missingByDevice(MISSING_DEVICES_SHOWN)));
   }
 
   private List<String> degraded() {

@@ -12,6 +12,7 @@ import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.support.config.ClientProperties;
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
+import dev.fieldline.support.http.HttpSettings;
 import dev.fieldline.support.tracing.TracingSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,7 @@ public class EdgeConfig implements Validated {
   public Uplink uplink = new Uplink();
   public Residency residency = new Residency();
   public Features features = new Features();
-  public Http http = new Http();
+  public HttpSettings http = new HttpSettings(9464);
   public TracingSettings tracing = new TracingSettings();
 
   /** The local MQTT broker. */
@@ -223,12 +224,6 @@ public class EdgeConfig implements Validated {
     public boolean enabled = true;
   }
 
-  /** /health and /metrics. */
-  public static class Http {
-    public String host = "0.0.0.0";
-    public int port = 9464;
-  }
-
   public String effectiveClientId() {
     return mqtt.clientId.isBlank() ? "fieldline-edge-" + gatewayId : mqtt.clientId;
   }
@@ -331,9 +326,7 @@ public class EdgeConfig implements Validated {
                 + "s, the time after which the uplink counts as down");
       }
     }
-    if (http.port < 0 || http.port > 65_535) {
-      problems.add("http.port: 0..65535");
-    }
+    problems.addAll(http.problems());
     problems.addAll(tracing.problems());
     return problems;
   }

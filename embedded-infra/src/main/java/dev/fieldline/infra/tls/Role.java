@@ -16,7 +16,9 @@ public enum Role {
   /** A broker (MQTT or Kafka): presents itself to clients and to its own controller. */
   BROKER,
   /** An operator: creates topics and access rules. */
-  ADMIN;
+  ADMIN,
+  /** A metrics scraper (Prometheus): reads services' /metrics and /health, nothing else. */
+  SCRAPER;
 
   /** The OU value, e.g. {@code gateway}. */
   public String unit() {

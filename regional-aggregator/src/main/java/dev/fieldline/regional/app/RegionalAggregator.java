@@ -73,7 +73,7 @@ public final class RegionalAggregator implements AutoCloseable {
       admin.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka.bootstrapServers);
       TopicSetup.createMissing(admin, config.kafka.partitions, config.kafka.replicationFactor);
     }
-    http = OpsHttpServer.start(config.http.host, config.http.port, metrics, this::health);
+    http = OpsHttpServer.start(config.http, metrics, this::health);
     Topology topology =
         RegionalTopology.build(
             config.toSettings(),
@@ -101,7 +101,8 @@ public final class RegionalAggregator implements AutoCloseable {
           }
         });
     bindMetrics();
-    new DeviceQueries(streams, new HostInfo(config.advertisedHost(), http.port())).register(http);
+    new DeviceQueries(streams, new HostInfo(config.advertisedHost(), http.port()), config.http)
+        .register(http);
     streams.start();
     log.info(
         "regional aggregator for {} started (application {}, http port {})",

@@ -8,6 +8,7 @@ import dev.fieldline.support.config.ClientProperties;
 import dev.fieldline.support.config.Durations;
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
+import dev.fieldline.support.http.HttpSettings;
 import dev.fieldline.support.tracing.TracingSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,15 +119,16 @@ public class AggregatorConfig implements Validated {
   }
 
   /** HTTP endpoint: /devices, /sites, /health, /metrics. */
-  public static class Http {
-    /** Address to bind. */
-    public String host = "0.0.0.0";
-
-    /** Port to bind. */
-    public int port = 8081;
-
-    /** Host name other instances use to reach this one; defaults to host, or localhost. */
+  public static class Http extends HttpSettings {
+    /**
+     * Host name other instances use to reach this one; defaults to host, or localhost. Under TLS
+     * this instance's certificate must name it.
+     */
     public String advertisedHost = "";
+
+    public Http() {
+      super(8081);
+    }
   }
 
   /** What may leave the region through regional.export. */
@@ -208,9 +210,7 @@ public class AggregatorConfig implements Validated {
     if (health.recentDecisions < 0) {
       problems.add("health.recent-decisions: must not be negative");
     }
-    if (http.port < 0 || http.port > 65_535) {
-      problems.add("http.port: must be 0..65535 (got " + http.port + ")");
-    }
+    problems.addAll(http.problems());
     for (String field : residency.dropFields) {
       if (!ResidencyPolicy.DROPPABLE_FIELDS.contains(field)) {
         problems.add(

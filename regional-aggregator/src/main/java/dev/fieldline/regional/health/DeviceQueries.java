@@ -1,18 +1,17 @@
 package dev.fieldline.regional.health;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 import dev.fieldline.regional.topology.RegionalTopology;
+import dev.fieldline.support.http.Access;
+import dev.fieldline.support.http.HttpSettings;
 import dev.fieldline.support.http.OpsHttpServer;
+import dev.fieldline.support.http.OpsReply;
+import dev.fieldline.support.http.OpsRequest;
+import dev.fieldline.support.http.ServiceHttpClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,7 +38,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * </ul>
  *
  * A request that has been forwarded once is never forwarded again, so a rebalance answers 503
- * instead of looping.
+ * instead of looping. Both name devices, so they need a data role ({@link Access#DATA}); under
+ * {@code http.tls} an instance calls another with its own certificate and accepts the answer only
+ * from a peer whose certificate names the host it called and carries the {@code service} role.
  */
 public final class DeviceQueries {
   private static final String FORWARDED = "X-Fieldline-Forwarded";
@@ -47,62 +48,59 @@ public final class DeviceQueries {
 
   private final KafkaStreams streams;
   private final HostInfo self;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ServiceHttpClient peers;
 
-  public DeviceQueries(KafkaStreams streams, HostInfo self) {
+  public DeviceQueries(KafkaStreams streams, HostInfo self, HttpSettings http) {
     this.streams = streams;
     this.self = self;
+    this.peers = new ServiceHttpClient(http, List.of("service"));
   }
 
   public void register(OpsHttpServer server) {
-    server.route("/devices/", this::device);
-    server.route("/sites/", this::siteDevices);
+    server.route("/devices/", Access.DATA, this::device);
+    server.route("/sites/", Access.DATA, this::siteDevices);
   }
 
-  private void device(HttpExchange exchange) throws IOException {
-    String id = decode(exchange.getRequestURI().getRawPath().substring("/devices/".length()));
-    if (id.isEmpty() || id.contains("/")) {
-      OpsHttpServer.respond(exchange, 404, "application/json", error("use /devices/{id}"));
-      return;
+  private OpsReply device(OpsRequest request) throws IOException {
+    if (request.segments().size() != 1) {
+      return OpsReply.error(404, "use /devices/{id}");
     }
+    String id = request.segments().get(0);
     KeyQueryMetadata owner =
         streams.queryMetadataForKey(
             RegionalTopology.DEVICE_HEALTH_STORE, id, new StringSerializer());
     if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-      OpsHttpServer.respond(exchange, 503, "application/json", error("rebalancing, retry"));
-      return;
+      return OpsReply.error(503, "rebalancing, retry");
     }
     if (!owner.activeHost().equals(self)) {
-      if (exchange.getRequestHeaders().containsKey(FORWARDED)) {
-        OpsHttpServer.respond(exchange, 503, "application/json", error("ownership moving, retry"));
-        return;
+      if (request.header(FORWARDED).isPresent()) {
+        return OpsReply.error(503, "ownership moving, retry");
       }
-      forward(exchange, owner.activeHost(), "/devices/" + encode(id));
-      return;
+      try {
+        HttpResponse<String> answer = get(owner.activeHost(), "/devices/" + encode(id));
+        return OpsReply.json(answer.statusCode(), answer.body());
+      } catch (IOException e) {
+        return OpsReply.error(502, "the owning instance did not answer: " + e.getMessage());
+      }
     }
     DeviceHealth health;
     try {
       health = localStore().get(id);
     } catch (InvalidStateStoreException e) {
-      OpsHttpServer.respond(exchange, 503, "application/json", error("store not ready, retry"));
-      return;
+      return OpsReply.error(503, "store not ready, retry");
     }
     if (health == null) {
-      OpsHttpServer.respond(exchange, 404, "application/json", error("unknown device " + id));
-    } else {
-      OpsHttpServer.respond(exchange, 200, "application/json", JSON.writeValueAsString(health));
+      return OpsReply.error(404, "unknown device " + id);
     }
+    return OpsReply.json(200, JSON.writeValueAsString(health));
   }
 
-  private void siteDevices(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getRawPath();
-    String[] parts = path.split("/");
-    if (parts.length != 4 || !parts[3].equals("devices")) {
-      OpsHttpServer.respond(exchange, 404, "application/json", error("use /sites/{site}/devices"));
-      return;
+  private OpsReply siteDevices(OpsRequest request) throws IOException {
+    List<String> segments = request.segments();
+    if (segments.size() != 2 || !segments.get(1).equals("devices")) {
+      return OpsReply.error(404, "use /sites/{site}/devices");
     }
-    String site = decode(parts[2]);
+    String site = segments.get(0);
     List<DeviceHealth> devices = new ArrayList<>();
     try (KeyValueIterator<String, DeviceHealth> all = localStore().all()) {
       all.forEachRemaining(
@@ -112,28 +110,28 @@ public final class DeviceQueries {
             }
           });
     } catch (InvalidStateStoreException e) {
-      OpsHttpServer.respond(exchange, 503, "application/json", error("store not ready, retry"));
-      return;
+      return OpsReply.error(503, "store not ready, retry");
     }
-    if (!exchange.getRequestHeaders().containsKey(FORWARDED)) {
+    if (request.header(FORWARDED).isEmpty()) {
       for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
         if (!instance.hostInfo().equals(self)
             && instance.stateStoreNames().contains(RegionalTopology.DEVICE_HEALTH_STORE)) {
-          HttpResponse<String> answer = get(instance.hostInfo(), path);
+          HttpResponse<String> answer;
+          try {
+            answer = get(instance.hostInfo(), "/sites/" + encode(site) + "/devices");
+          } catch (IOException e) {
+            return OpsReply.error(502, "instance " + instance.hostInfo() + ": " + e.getMessage());
+          }
           if (answer.statusCode() != 200) {
-            OpsHttpServer.respond(
-                exchange,
-                503,
-                "application/json",
-                error("instance " + instance.hostInfo() + " answered " + answer.statusCode()));
-            return;
+            return OpsReply.error(
+                503, "instance " + instance.hostInfo() + " answered " + answer.statusCode());
           }
           devices.addAll(List.of(JSON.readValue(answer.body(), DeviceHealth[].class)));
         }
       }
     }
     devices.sort(Comparator.comparing(d -> d.deviceId));
-    OpsHttpServer.respond(exchange, 200, "application/json", JSON.writeValueAsString(devices));
+    return OpsReply.json(200, JSON.writeValueAsString(devices));
   }
 
   private ReadOnlyKeyValueStore<String, DeviceHealth> localStore() {
@@ -142,32 +140,8 @@ public final class DeviceQueries {
             RegionalTopology.DEVICE_HEALTH_STORE, QueryableStoreTypes.keyValueStore()));
   }
 
-  private void forward(HttpExchange exchange, HostInfo owner, String path) throws IOException {
-    HttpResponse<String> answer = get(owner, path);
-    OpsHttpServer.respond(exchange, answer.statusCode(), "application/json", answer.body());
-  }
-
   private HttpResponse<String> get(HostInfo host, String path) throws IOException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
-            .header(FORWARDED, "1")
-            .timeout(Duration.ofSeconds(5))
-            .GET()
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while asking " + host, e);
-    }
-  }
-
-  private static String error(String message) {
-    return "{\"error\":\"" + message.replace("\"", "'") + "\"}";
-  }
-
-  private static String decode(String text) {
-    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    return peers.get(host.host(), host.port(), path, FORWARDED, "1");
   }
 
   private static String encode(String text) {
