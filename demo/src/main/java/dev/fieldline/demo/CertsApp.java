@@ -73,6 +73,8 @@ public final class CertsApp implements Callable<Integer> {
               + " default: the group <dir> is created with.")
   Integer group;
 
+  static final String PROMETHEUS = "prometheus";
+  static final String GRAFANA = "grafana";
   private static final String PRIVATE_DIR = "rwxr-x---";
   private static final String PRIVATE_FILE = "rw-r-----";
 
@@ -102,7 +104,7 @@ public final class CertsApp implements Callable<Integer> {
     System.out.printf(
         "certs: authority and %d identities in %s (valid %d days), one folder per service,"
             + " readable by group %d only; start the stack with --env-file %s%n",
-        2 + REGIONS.size() * (4 + devices),
+        4 + REGIONS.size() * (4 + devices),
         dir,
         validityDays,
         pkiGroup(),
@@ -113,8 +115,15 @@ public final class CertsApp implements Callable<Integer> {
   private void issueAll() throws IOException {
     CertificateAuthority ca =
         CertificateAuthority.create("Fieldline compose CA", issued, Duration.ofDays(validityDays));
-    IssuedIdentity admin = ca.issue(ZeroTrust.ADMIN, Role.ADMIN, List.of());
+    // The admin's name is also a SAN: Prometheus admits clients by SAN (client_allowed_sans).
+    IssuedIdentity admin = ca.issue(ZeroTrust.ADMIN, Role.ADMIN, List.of(ZeroTrust.ADMIN));
     ca.issue(ZeroTrust.GLOBAL_JOB, Role.SERVICE, List.of());
+    // Prometheus scrapes every service and serves its UI; Grafana reads Prometheus and serves its
+    // own. Both present their certificate as servers too, so it names their host.
+    ca.issue(PROMETHEUS, Role.SCRAPER, List.of(PROMETHEUS, "localhost", "127.0.0.1"));
+    ca.issue(GRAFANA, Role.SCRAPER, List.of(GRAFANA, "localhost", "127.0.0.1"));
+    Files.writeString(
+        issued.resolve("grafana-admin.password"), CertificateAuthority.newPassword() + "\n");
     writeClientProperties("admin-client.properties", admin);
     for (StackRegion region : REGIONS) {
       ca.issue(
@@ -127,8 +136,15 @@ public final class CertsApp implements Callable<Integer> {
               Role.BROKER,
               List.of("kafka-" + region.suffix(), "localhost", "127.0.0.1"));
       writeClientProperties("client-kafka-" + region.suffix() + ".properties", broker);
-      ca.issue(region.gateway(), Role.GATEWAY, List.of());
-      ca.issue("aggregator-" + region.name(), Role.SERVICE, List.of());
+      // Their ops ports serve HTTPS with these certificates, under the containers' names.
+      ca.issue(
+          region.gateway(),
+          Role.GATEWAY,
+          List.of("edge-" + region.suffix(), "localhost", "127.0.0.1"));
+      ca.issue(
+          "aggregator-" + region.name(),
+          Role.SERVICE,
+          List.of("regional-" + region.suffix(), "localhost", "127.0.0.1"));
       for (int i = 0; i < devices; i++) {
         ca.issue(region.devicePrefix() + String.format("%04d", i), Role.DEVICE, List.of());
       }
@@ -147,7 +163,13 @@ public final class CertsApp implements Callable<Integer> {
     List<String> trust = List.of("truststore.p12", "truststore.password");
     folders.put(
         "admin",
-        concat(identity(ZeroTrust.ADMIN), trust, List.of("admin-client.properties", "ca.crt")));
+        concat(
+            identity(ZeroTrust.ADMIN),
+            pem(ZeroTrust.ADMIN),
+            trust,
+            List.of("admin-client.properties", "ca.crt")));
+    folders.put("prometheus", concat(pem(PROMETHEUS), List.of("ca.crt")));
+    folders.put("grafana", concat(pem(GRAFANA), List.of("ca.crt", "grafana-admin.password")));
     folders.put("global", concat(identity(ZeroTrust.GLOBAL_JOB), trust, List.of("global.yaml")));
     for (StackRegion region : REGIONS) {
       String suffix = region.suffix();
@@ -203,6 +225,11 @@ public final class CertsApp implements Callable<Integer> {
 
   private static List<String> identity(String name) {
     return List.of(name + ".p12", name + ".password");
+  }
+
+  /** Certificate and key as PEM, for the tools that read no PKCS12 (Prometheus, Grafana, curl). */
+  private static List<String> pem(String name) {
+    return List.of(name + ".crt", name + ".key");
   }
 
   @SafeVarargs

@@ -3,6 +3,7 @@ package dev.fieldline.demo;
 import dev.fieldline.global.config.GlobalConfig;
 import dev.fieldline.global.config.Region;
 import dev.fieldline.global.job.GlobalJob;
+import dev.fieldline.infra.FreePorts;
 import dev.fieldline.support.config.Durations;
 import dev.fieldline.support.tracing.SharedTelemetry;
 import dev.fieldline.support.tracing.Telemetry;
@@ -19,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -44,6 +47,7 @@ final class Demo implements AutoCloseable {
   private final ReplicationLag lag = new ReplicationLag(watches);
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private JobClient globalJob;
+  private int flinkRestPort;
   private Path work;
   private ZeroTrust zeroTrust;
   private final List<SpanProcessor> extraSpanProcessors;
@@ -162,8 +166,17 @@ final class Demo implements AutoCloseable {
       config.tracing.enabled = true;
       config.tracing.sampleRatio = settings.traceRatio();
     }
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(GlobalJob.configuration(config));
+    Configuration flink = GlobalJob.configuration(config);
+    // Flink's REST API can cancel the job: loopback only, and under --secure mutual TLS that
+    // lets only the admin in.
+    flinkRestPort = FreePorts.pick();
+    flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    flink.set(RestOptions.ADDRESS, "127.0.0.1");
+    flink.set(RestOptions.BIND_PORT, Integer.toString(flinkRestPort));
+    if (zeroTrust != null) {
+      zeroTrust.secureFlinkRest(flink);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     GlobalJob.build(env, config);
     JobClient job = env.executeAsync(config.jobName);
     log.info("global job {} submitted", job.getJobID());
@@ -233,6 +246,11 @@ final class Demo implements AutoCloseable {
       throw new IllegalStateException("global job config: " + problems);
     }
     return config;
+  }
+
+  /** The port of the global job's Flink REST API (loopback). */
+  int flinkRestPort() {
+    return flinkRestPort;
   }
 
   /** The secure run's identities; null for a plaintext run. */

@@ -14,11 +14,21 @@ import dev.fieldline.schema.KafkaAccess;
 import dev.fieldline.simulator.DeviceIdentities;
 import dev.fieldline.simulator.SimulatorSettings;
 import dev.fieldline.support.config.SecretRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.SecurityOptions;
 
 /**
  * The secure demo's identities and rules: a throwaway certificate authority made at start, a
@@ -40,7 +50,8 @@ final class ZeroTrust {
   private ZeroTrust(CertificateAuthority ca) {
     this.ca = ca;
     this.admin = ca.issue(ADMIN, Role.ADMIN, List.of());
-    this.globalJob = ca.issue(GLOBAL_JOB, Role.SERVICE, List.of());
+    // It also serves Flink's REST API, on loopback.
+    this.globalJob = ca.issue(GLOBAL_JOB, Role.SERVICE, LOOPBACK);
     this.console = ca.issue(CONSOLE, Role.SERVICE, LOOPBACK);
   }
 
@@ -151,6 +162,42 @@ final class ZeroTrust {
     region.client.putAll(KafkaTlsClient.plainProperties(globalJob));
     KafkaTlsClient.secretFiles(globalJob)
         .forEach((key, file) -> region.clientSecrets.put(key, SecretRef.fromFile(file)));
+  }
+
+  /**
+   * Flink's REST API over mutual TLS with the job's certificate, accepting only the admin's (pinned
+   * by fingerprint: Flink checks no roles, and any certificate of the authority, a device's
+   * included, could otherwise cancel the job).
+   */
+  void secureFlinkRest(Configuration flink) {
+    flink.set(SecurityOptions.SSL_REST_ENABLED, true);
+    flink.set(SecurityOptions.SSL_REST_AUTHENTICATION_ENABLED, true);
+    flink.set(SecurityOptions.SSL_REST_KEYSTORE, globalJob.keystore().toString());
+    flink.set(SecurityOptions.SSL_REST_KEYSTORE_TYPE, "PKCS12");
+    flink.set(SecurityOptions.SSL_REST_KEYSTORE_PASSWORD, globalJob.keystorePassword());
+    flink.set(SecurityOptions.SSL_REST_KEY_PASSWORD, globalJob.keystorePassword());
+    flink.set(SecurityOptions.SSL_REST_TRUSTSTORE, globalJob.truststore().toString());
+    flink.set(SecurityOptions.SSL_REST_TRUSTSTORE_TYPE, "PKCS12");
+    flink.set(SecurityOptions.SSL_REST_TRUSTSTORE_PASSWORD, globalJob.truststorePassword());
+    flink.set(SecurityOptions.SSL_REST_CERT_FINGERPRINT, fingerprint(admin));
+    // Flink's default suite (TLS_RSA_WITH_AES_128_CBC_SHA) fits neither the authority's EC keys nor
+    // the JDK's disabled algorithms.
+    flink.set(SecurityOptions.SSL_PROTOCOL, "TLSv1.2");
+    flink.set(
+        SecurityOptions.SSL_ALGORITHMS,
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+  }
+
+  /** SHA-1 of the identity's certificate, as Flink's fingerprint trust manager takes it. */
+  private static String fingerprint(IssuedIdentity identity) {
+    try (InputStream in = Files.newInputStream(identity.certificatePem())) {
+      Certificate certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return HexFormat.ofDelimiter(":")
+          .withUpperCase()
+          .formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read " + identity.certificatePem(), e);
+    }
   }
 
   /** Every device's certificate, for the simulator's one-connection-per-device mode. */

@@ -64,10 +64,14 @@ class CertsAppTest {
   void shouldGiveEveryContainerExactlyTheFilesItReads() throws IOException {
     Map<String, String> services =
         serviceBlocks(Files.readString(ROOT.resolve("docker-compose.secure.yml")));
-    assertThat(services).containsKeys("mosquitto-eu", "kafka-eu", "edge-eu", "jobmanager");
+    assertThat(services)
+        .containsKeys("mosquitto-eu", "kafka-eu", "edge-eu", "jobmanager", "prometheus", "grafana");
     Map<Path, java.util.Set<String>> neededByFolder = new LinkedHashMap<>();
     for (var service : services.entrySet()) {
       String block = service.getValue();
+      if (block.contains("plaintext-tracing")) {
+        continue; // not started in the secure stack
+      }
       Matcher mount = Pattern.compile("\\./deploy/compose/pki/([a-z-]+):/pki").matcher(block);
       assertThat(mount.find()).as("%s mounts a folder of its own", service.getKey()).isTrue();
       Path folder = pki.resolve(mount.group(1));
@@ -80,10 +84,17 @@ class CertsAppTest {
       while (secret.find()) {
         needed.addAll(List.of(secret.group(1), "truststore.p12", "truststore.password"));
       }
+      // Config files (Mosquitto's, Prometheus's) and folders (Grafana's) the overlay mounts.
       Matcher conf =
-          Pattern.compile("(deploy/compose/secure/mosquitto-[a-z]+\\.conf)").matcher(block);
-      if (conf.find()) {
-        needed.addAll(references(Files.readString(ROOT.resolve(conf.group(1)))));
+          Pattern.compile("(deploy/compose/secure/[a-z-]+(?:\\.conf|\\.yml)?):").matcher(block);
+      while (conf.find()) {
+        Path mounted = ROOT.resolve(conf.group(1));
+        try (Stream<Path> files =
+            Files.isDirectory(mounted) ? Files.list(mounted) : Stream.of(mounted)) {
+          for (Path file : files.toList()) {
+            needed.addAll(references(Files.readString(file)));
+          }
+        }
       }
       Matcher identities =
           Pattern.compile(
@@ -124,6 +135,32 @@ class CertsAppTest {
             .allMatch(folder.getValue()::contains);
       }
     }
+  }
+
+  @Test
+  void shouldNameEachContainerInTheCertificateItServesHttpsWith() throws Exception {
+    Map<String, String> served =
+        Map.of(
+            "edge-eu/gw-eu-1", "edge-eu",
+            "edge-us/gw-us-1", "edge-us",
+            "regional-eu/aggregator-eu-west", "regional-eu",
+            "regional-us/aggregator-us-east", "regional-us");
+    for (var entry : served.entrySet()) {
+      Path keystore = pki.resolve(entry.getKey() + ".p12");
+      char[] password =
+          Files.readString(pki.resolve(entry.getKey() + ".password")).strip().toCharArray();
+      java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(keystore)) {
+        store.load(in, password);
+      }
+      var certificate =
+          (java.security.cert.X509Certificate) store.getCertificate(store.aliases().nextElement());
+      assertThat(certificate.getSubjectAlternativeNames())
+          .as(entry.getKey())
+          .anyMatch(name -> name.get(1).equals(entry.getValue()));
+    }
+    String prometheus = Files.readString(pki.resolve("prometheus/prometheus.crt"));
+    assertThat(prometheus).startsWith("-----BEGIN CERTIFICATE-----");
   }
 
   private static List<String> references(String text) {

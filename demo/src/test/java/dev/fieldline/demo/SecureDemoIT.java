@@ -78,6 +78,22 @@ class SecureDemoIT {
         assertThat(stack.mqtt.refusedConnections()).isEqualTo(1);
       }
       traceServerAnswersOnlyTheAdmin(demo);
+      // Flink's REST API (it can cancel the job): the admin only.
+      int rest = demo.flinkRestPort();
+      assertThat(get(demo.zeroTrust().admin().sslContext(), rest, "/jobs", 200))
+          .contains("RUNNING");
+      SSLContext device = demo.zeroTrust().issue("probe-rest", Role.DEVICE).sslContext();
+      assertThatThrownBy(() -> get(device, rest, "/jobs", 0)).isInstanceOf(IOException.class);
+      // Plaintext gets Flink's redirect to https, nothing else.
+      HttpResponse<String> plain =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rest + "/jobs")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(plain.statusCode()).isEqualTo(301);
+      assertThat(plain.headers().firstValue("Location"))
+          .hasValueSatisfying(l -> assertThat(l).startsWith("https://"));
+      assertThat(plain.body()).doesNotContain("RUNNING", "jobs");
       secrets = secretsIn(demo.zeroTrust().directory());
       published.add(printed);
       published.addAll(logs.lines());

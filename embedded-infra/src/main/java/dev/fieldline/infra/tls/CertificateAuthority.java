@@ -255,7 +255,8 @@ public final class CertificateAuthority {
     return new BigInteger(64, RANDOM).add(BigInteger.ONE);
   }
 
-  private static String newPassword() {
+  /** A random password (144 bits, URL-safe Base64), like the ones the stores get. */
+  public static String newPassword() {
     byte[] bytes = new byte[18];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
