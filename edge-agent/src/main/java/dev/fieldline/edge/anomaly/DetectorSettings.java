@@ -1,0 +1,26 @@
+package dev.fieldline.edge.anomaly;
+
+/**
+ * How a {@link SeriesDetector} adapts and alarms.
+ *
+ * @param meanRate how fast the predicting average follows the series (per reading)
+ * @param spreadRate how fast the typical prediction error adapts
+ * @param errorScale prediction errors are scored in units of this many typical errors
+ * @param shortRate the short-term average of the raw score (per reading)
+ * @param longRate its long-term mean and variance (per reading)
+ * @param alarm a score at or above it starts the quiet period
+ * @param quiet readings scored 0 after an alarm
+ */
+public record DetectorSettings(
+    double meanRate,
+    double spreadRate,
+    double errorScale,
+    double shortRate,
+    double longRate,
+    double alarm,
+    int quiet) {
+
+  public static DetectorSettings defaults() {
+    return new DetectorSettings(0.3, 0.01, 3.0, 0.2, 0.001, 0.5, 150);
+  }
+}
