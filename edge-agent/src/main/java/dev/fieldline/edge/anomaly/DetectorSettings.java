@@ -8,6 +8,7 @@ package dev.fieldline.edge.anomaly;
  * @param errorScale prediction errors are scored in units of this many typical errors
  * @param shortRate the short-term average of the raw score (per reading)
  * @param longRate its long-term mean and variance (per reading)
+ * @param slotRate how fast a time-of-day slot's average and spread adapt (per reading in the slot)
  * @param alarm a score at or above it starts the quiet period
  * @param quiet readings scored 0 after an alarm
  */
@@ -17,10 +18,11 @@ public record DetectorSettings(
     double errorScale,
     double shortRate,
     double longRate,
+    double slotRate,
     double alarm,
     int quiet) {
 
   public static DetectorSettings defaults() {
-    return new DetectorSettings(0.3, 0.01, 3.0, 0.2, 0.001, 0.5, 150);
+    return new DetectorSettings(0.3, 0.01, 6.0, 0.2, 0.001, 0.1, 0.5, 100);
   }
 }

@@ -94,7 +94,10 @@ public final class DetectionBenchmark {
     SeriesDetector detector = new SeriesDetector(settings);
     double[] scores = new double[file.rows()];
     for (int i = 0; i < scores.length; i++) {
-      scores[i] = detector.score(file.values()[i]);
+      scores[i] =
+          detector.score(
+              file.values()[i],
+              file.timestamps().get(i).toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
     }
     return scores;
   }
