@@ -7,6 +7,7 @@ package dev.fieldline.edge.anomaly;
  */
 final class Likelihood {
   private static final double MIN_SIGMA = 0.03;
+  private static final double FLOOR_Z = 2.5;
   private final double shortRate;
   private final double longRate;
   private double recent;
@@ -26,13 +27,18 @@ final class Likelihood {
     variance = (1 - longRate) * (variance + longRate * delta * delta);
   }
 
-  /** {@code log(tail) / log(1e-10)}, clipped to [0, 1]: 0.5 is a one-in-100,000 recent average. */
+  /**
+   * {@code log(tail) / log(1e-10)}, clipped to [0, 1]: 0.5 is a one-in-100,000 recent average; 0
+   * under about 0.22.
+   */
   double score() {
     // A floor on the spread, as Numenta's likelihood has: a series that never varied would
     // otherwise call its first wobble a one-in-a-billion event.
     double z = (recent - mean) / Math.max(Math.sqrt(variance), MIN_SIGMA);
-    if (z <= 0) {
-      return 0; // smaller errors than usual are no anomaly of this kind
+    if (z <= FLOOR_Z) {
+      // Within 2.5 standard deviations (a score under 0.22): reported as 0, sparing the tail's
+      // exp and log on almost every reading. Smaller errors than usual are no anomaly here.
+      return 0;
     }
     return Math.max(0, Math.min(1.0, Math.log(upperTail(z) + 1e-10) / Math.log(1e-10)));
   }

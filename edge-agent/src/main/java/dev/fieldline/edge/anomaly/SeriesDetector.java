@@ -78,13 +78,13 @@ public final class SeriesDetector {
     // The profile speaks only for a series it explains: one whose errors against its time of day
     // are well below its errors against its long-term level.
     boolean periodic = profiled && profileError < PERIODIC * levelError;
-    double score = 0;
-    if (seen > WARM_UP) {
-      score = novel ? 1.0 : periodic ? daily.score() : step.score();
-    }
     if (quietLeft > 0) {
       quietLeft--;
       return 0;
+    }
+    double score = 0;
+    if (seen > WARM_UP) {
+      score = novel ? 1.0 : periodic ? daily.score() : step.score();
     }
     if (score >= settings.alarm()) {
       quietLeft = settings.quiet();

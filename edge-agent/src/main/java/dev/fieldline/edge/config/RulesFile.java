@@ -145,7 +145,7 @@ public final class RulesFile {
       try {
         kind = RuleKind.valueOf(String.valueOf(r.type).toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        mine.add("type must be threshold, rate-of-change or zscore (got " + r.type + ")");
+        mine.add("type must be threshold, rate-of-change, zscore or anomaly (got " + r.type + ")");
       }
       if (r.metric == null || r.metric.isBlank()) {
         mine.add("needs a metric");
@@ -158,6 +158,9 @@ public final class RulesFile {
       }
       if (kind != null && kind != RuleKind.THRESHOLD && r.below != null) {
         mine.add(kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " rules take above only");
+      }
+      if (kind == RuleKind.ANOMALY && r.above != null && (r.above < 0 || r.above >= 1)) {
+        mine.add("an anomaly score is in [0, 1]: above must be at least 0 and under 1");
       }
       if (r.above != null && r.clearBelow != null && r.clearBelow > r.above) {
         mine.add("clear-below " + r.clearBelow + " must not exceed above " + r.above);

@@ -20,6 +20,11 @@ final class CoreStateSize {
 
   /** Bytes of core state per device (with {@value #METRICS} metrics, one open window each). */
   static long bytesPerDevice(int devices) {
+    return bytesPerDevice(devices, List.of());
+  }
+
+  /** The same with {@code rules} (e.g. an anomaly rule per metric). */
+  static long bytesPerDevice(int devices, List<dev.fieldline.edge.core.rules.RuleSpec> rules) {
     long now = System.currentTimeMillis();
     String[] topics = new String[devices];
     byte[][] payloads = new byte[devices][];
@@ -36,7 +41,7 @@ final class CoreStateSize {
     long before = liveHeap();
     DecisionCore core =
         new DecisionCore(
-            CoreSettings.defaults(List.of(), List.of()),
+            CoreSettings.defaults(List.of(), rules),
             FeatureLookup.NONE,
             new CoreThroughput.BlackHole(),
             new CoreCounters());

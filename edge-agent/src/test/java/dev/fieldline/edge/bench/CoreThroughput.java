@@ -27,38 +27,47 @@ final class CoreThroughput {
   private CoreThroughput() {}
 
   static Result run(int readings, int devices) {
+    return run(readings, devices, false);
+  }
+
+  /** With {@code anomaly}, an anomaly rule on the metric too: its detector scores every reading. */
+  static Result run(int readings, int devices, boolean anomaly) {
     List<RuleSpec> rules =
-        List.of(
-            new RuleSpec(
-                "hot",
-                RuleKind.THRESHOLD,
-                null,
-                "temperature",
-                80,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                1,
-                1,
-                0,
-                "throttle",
-                Map.of(),
-                null),
-            new RuleSpec(
-                "spike",
-                RuleKind.RATE_OF_CHANGE,
-                null,
-                "temperature",
-                500,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                2,
-                3,
-                0,
-                "inspect",
-                Map.of(),
-                null));
+        new java.util.ArrayList<>(
+            List.of(
+                new RuleSpec(
+                    "hot",
+                    RuleKind.THRESHOLD,
+                    null,
+                    "temperature",
+                    80,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    1,
+                    1,
+                    0,
+                    "throttle",
+                    Map.of(),
+                    null),
+                new RuleSpec(
+                    "spike",
+                    RuleKind.RATE_OF_CHANGE,
+                    null,
+                    "temperature",
+                    500,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    2,
+                    3,
+                    0,
+                    "inspect",
+                    Map.of(),
+                    null)));
+    if (anomaly) {
+      rules.add(anomalyRule("temperature"));
+    }
     CoreSink sink = new BlackHole();
     DecisionCore core =
         new DecisionCore(
@@ -94,6 +103,24 @@ final class CoreThroughput {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(readings / seconds, latency);
+  }
+
+  static RuleSpec anomalyRule(String metric) {
+    return new RuleSpec(
+        "unusual-" + metric,
+        RuleKind.ANOMALY,
+        null,
+        metric,
+        0.5,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        1,
+        1,
+        0,
+        "inspect",
+        Map.of(),
+        null);
   }
 
   /** Consumes results without keeping them. */

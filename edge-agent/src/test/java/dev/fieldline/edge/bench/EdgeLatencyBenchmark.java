@@ -67,10 +67,29 @@ public final class EdgeLatencyBenchmark {
         core.latency().getValueAtPercentile(99),
         core.latency().getValueAtPercentile(99.9));
 
+    CoreThroughput.Result anomalyCore = CoreThroughput.run(2_000_000, 1_000, true);
+    System.out.printf(
+        "decision core with an anomaly rule on the metric: %,.0f readings/s, per reading p50 %d ns,"
+            + " p99 %d ns, p99.9 %d ns%n",
+        anomalyCore.perSecond(),
+        anomalyCore.latency().getValueAtPercentile(50),
+        anomalyCore.latency().getValueAtPercentile(99),
+        anomalyCore.latency().getValueAtPercentile(99.9));
+
     long stateBytes = CoreStateSize.bytesPerDevice(Math.max(devices, 10_000));
     System.out.printf(
         "decision core state: %,d bytes per device with %d metrics (%,d per device and metric)%n",
         stateBytes, CoreStateSize.METRICS, stateBytes / CoreStateSize.METRICS);
+    long detectorBytes =
+        (CoreStateSize.bytesPerDevice(
+                    Math.max(devices, 10_000),
+                    List.of(
+                        CoreThroughput.anomalyRule("vibration"),
+                        CoreThroughput.anomalyRule("pressure"),
+                        CoreThroughput.anomalyRule("temperature")))
+                - stateBytes)
+            / CoreStateSize.METRICS;
+    System.out.printf("anomaly detector state: %,d bytes per device and metric%n", detectorBytes);
 
     Path work = Files.createTempDirectory("fieldline-bench-edge");
     AgentRecording recording = new AgentRecording(work.resolve("agent.jfr"));
@@ -195,7 +214,8 @@ public final class EdgeLatencyBenchmark {
                 + " echo_p99_us=%d ratio_p99=%.2f decision_p50_ratio=%.2f max_rate=%d"
                 + " echo_max_rate=%d core_per_s=%.0f core_p999_ns=%d rss_mb=%d heap_mb=%d"
                 + " alloc_mb_per_s=%.1f max_pause_ms=%.2f devices=%d state_bytes_per_device=%d"
-                + " mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d%s%n",
+                + " mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d core_anomaly_per_s=%.0f"
+                + " core_anomaly_p999_ns=%d detector_bytes_per_pair=%d%s%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
@@ -216,6 +236,9 @@ public final class EdgeLatencyBenchmark {
             stateBytes,
             mosquittoDecisionP99 < 0 ? -1 : mosquittoDecisionP99 / 1_000,
             mosquittoEchoP99 < 0 ? -1 : mosquittoEchoP99 / 1_000,
+            anomalyCore.perSecond(),
+            anomalyCore.latency().getValueAtPercentile(99.9),
+            detectorBytes,
             variants);
       } finally {
         PahoClients.close(publisher);

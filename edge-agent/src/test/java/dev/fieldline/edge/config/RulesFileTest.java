@@ -20,7 +20,7 @@ class RulesFileTest {
 
     assertThat(rules.rules())
         .extracting(r -> r.kind())
-        .contains(RuleKind.THRESHOLD, RuleKind.RATE_OF_CHANGE, RuleKind.ZSCORE);
+        .contains(RuleKind.THRESHOLD, RuleKind.RATE_OF_CHANGE, RuleKind.ZSCORE, RuleKind.ANOMALY);
     assertThat(rules.filters()).isNotEmpty();
   }
 
@@ -79,11 +79,18 @@ class RulesFileTest {
                 type: threshold
                 metric: temperature
                 below: 1
+              - id: odd
+                type: anomaly
+                metric: temperature
+                above: 1.5
+                action: inspect
             """);
 
     assertThatThrownBy(() -> RulesFile.load(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("rule 'hot': type must be threshold, rate-of-change or zscore")
+        .hasMessageContaining(
+            "rule 'hot': type must be threshold, rate-of-change, zscore or anomaly")
+        .hasMessageContaining("rule 'odd': an anomaly score is in [0, 1]")
         .hasMessageContaining("rule 'cold': needs above or below")
         .hasMessageContaining("rule 'cold': debounce needs 1 <= n <= m <= 64")
         .hasMessageContaining("rule 'hot': id is used twice")

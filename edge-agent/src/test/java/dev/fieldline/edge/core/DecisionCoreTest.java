@@ -214,6 +214,37 @@ class DecisionCoreTest {
   }
 
   @Test
+  void shouldFireAnAnomalyRuleOnAReadingUnlikeTheDevicesHistory() {
+    RuleSpec unusual =
+        new RuleSpec(
+            "unusual",
+            RuleKind.ANOMALY,
+            "chiller",
+            "temperature",
+            0.5,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            1,
+            1,
+            0,
+            "inspect",
+            Map.of(),
+            null);
+    DecisionCore core = core(List.of(), List.of(unusual));
+    for (int seq = 1; seq <= 400; seq++) {
+      send(core, seq, 20 + 0.2 * Math.sin(seq * 0.7)); // a bounded wobble: nothing unusual
+    }
+    assertThat(sink.commands).isEmpty();
+    send(core, 401, 35);
+
+    assertThat(sink.commands)
+        .singleElement()
+        .satisfies(c -> assertThat(c.getReadingSeq()).isEqualTo(401));
+    assertThat(sink.decisions.get(0).getReason()).contains("anomaly score 1.0");
+  }
+
+  @Test
   void shouldFilterDuplicateAndOutOfOrderSequenceNumbers() {
     DecisionCore core = core(List.of(), List.of());
 

@@ -68,6 +68,7 @@ public final class MetricRules {
           measured = Math.abs(value - features.getMean()) / features.getStddev();
           featureVersion = features.getVersion();
         }
+        case ANOMALY -> measured = state.detector.score(value, time);
         default -> throw new IllegalStateException(rule.kind().name());
       }
       boolean triggered = triggered(rule, measured);
@@ -111,6 +112,7 @@ public final class MetricRules {
           case THRESHOLD -> metric + " " + value;
           case RATE_OF_CHANGE -> metric + " changing " + round(measured) + "/s";
           case ZSCORE -> metric + " " + value + " at z=" + round(measured);
+          case ANOMALY -> metric + " " + value + " with anomaly score " + round(measured);
         };
     if (!fired) {
       return what + ": cleared";

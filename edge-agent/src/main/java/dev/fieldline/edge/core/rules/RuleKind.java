@@ -7,5 +7,7 @@ public enum RuleKind {
   /** The change per second against the previous reading. */
   RATE_OF_CHANGE,
   /** The distance from the global mean in standard deviations, from the latest feature update. */
-  ZSCORE
+  ZSCORE,
+  /** An anomaly score in [0, 1] from the metric's own history ({@code SeriesDetector}). */
+  ANOMALY
 }

@@ -9,10 +9,12 @@ import java.util.Map;
  * RuleKind#THRESHOLD} the value is above {@code above} or below {@code below} (both set: outside
  * the band); for {@link RuleKind#RATE_OF_CHANGE} the absolute change per second exceeds {@code
  * above}; for {@link RuleKind#ZSCORE} the z-score against the latest feature update exceeds {@code
- * above}. It <em>fires</em> (inactive to active: command {@code action}) when triggered in {@code
- * debounceN} of the last {@code debounceM} readings, and <em>clears</em> (active to inactive:
- * optional {@code clearAction}) once the clear condition holds: {@code clearAbove}/{@code
- * clearBelow} when set (hysteresis), else simply when it is no longer triggered.
+ * above}; for {@link RuleKind#ANOMALY} the metric's anomaly score ({@code SeriesDetector}, from
+ * this device's own history of the metric) exceeds {@code above}. It <em>fires</em> (inactive to
+ * active: command {@code action}) when triggered in {@code debounceN} of the last {@code debounceM}
+ * readings, and <em>clears</em> (active to inactive: optional {@code clearAction}) once the clear
+ * condition holds: {@code clearAbove}/{@code clearBelow} when set (hysteresis), else simply when it
+ * is no longer triggered.
  *
  * @param id unique rule id, carried by commands and decisions
  * @param kind what the rule looks at

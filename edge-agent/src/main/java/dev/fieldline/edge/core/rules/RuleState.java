@@ -1,14 +1,23 @@
 package dev.fieldline.edge.core.rules;
 
+import dev.fieldline.edge.anomaly.DetectorSettings;
+import dev.fieldline.edge.anomaly.SeriesDetector;
+
 /** One rule's state for one device and metric: debounce history and whether it is active. */
 final class RuleState {
   final RuleSpec spec;
+
+  /** Anomaly rules: the metric's detector, made with the state (never on a reading). */
+  final SeriesDetector detector;
+
   long history;
   int seen;
   boolean active;
 
   RuleState(RuleSpec spec) {
     this.spec = spec;
+    this.detector =
+        spec.kind() == RuleKind.ANOMALY ? new SeriesDetector(DetectorSettings.defaults()) : null;
   }
 
   /** Records one evaluation; true when N of the last M evaluations were triggered. */
