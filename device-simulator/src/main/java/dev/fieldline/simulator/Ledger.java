@@ -1,15 +1,17 @@
 package dev.fieldline.simulator;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exact record of what the simulator delivered: per device, messages and readings the broker
- * acknowledged, the sequence range of good messages, spoiled messages by kind, and anomalies
- * injected. A message counts once its QoS 1 publish is acknowledged; failed publishes are counted
- * apart and never as sent.
+ * acknowledged, the sequence range of good messages, spoiled messages by kind, anomalies injected,
+ * and every anomaly episode (device, metric, kind, start, end). A message counts once its QoS 1
+ * publish is acknowledged; failed publishes are counted apart and never as sent.
  */
 public final class Ledger {
   /** What one device delivered. */
@@ -63,6 +65,7 @@ public final class Ledger {
 
   private final Map<String, DeviceRecord> devices = new ConcurrentHashMap<>();
   private final Map<Malformation, Long> malformedByKind = new EnumMap<>(Malformation.class);
+  private final List<Episode> episodes = new ArrayList<>();
 
   void register(String deviceId, String siteId, String type) {
     devices.put(deviceId, new DeviceRecord(deviceId, siteId, type));
@@ -90,6 +93,19 @@ public final class Ledger {
     }
     synchronized (malformedByKind) {
       malformedByKind.merge(kind, 1L, Long::sum);
+    }
+  }
+
+  void episode(Episode episode) {
+    synchronized (episodes) {
+      episodes.add(episode);
+    }
+  }
+
+  /** Every finished anomaly episode, in the order they ended. */
+  public List<Episode> episodes() {
+    synchronized (episodes) {
+      return List.copyOf(episodes);
     }
   }
 

@@ -59,7 +59,9 @@ public final class Simulator implements AutoCloseable {
       DeviceType type = settings.types().get(i % settings.types().size());
       String deviceId = settings.devicePrefix() + String.format("%04d", i);
       String siteId = settings.sitePrefix() + (i % settings.sites());
-      fleet.add(new SimulatedDevice(deviceId, siteId, type, random.nextDouble() * 2 * Math.PI));
+      fleet.add(
+          new SimulatedDevice(
+              deviceId, siteId, type, random.nextDouble() * 2 * Math.PI, settings.episodes()));
       ledger.register(deviceId, siteId, type.id());
     }
   }
@@ -191,7 +193,9 @@ public final class Simulator implements AutoCloseable {
               : -1;
       for (int m = 0; m < device.type.metrics().size(); m++) {
         DeviceType.Metric metric = device.type.metrics().get(m);
-        double value = metric.value(now, device.phase, random.nextGaussian());
+        double value =
+            device.episodes[m].value(
+                now, seq, device.phase, random.nextGaussian(), random, ledger::episode);
         if (m == anomalous) {
           value += metric.anomalyOffset();
         }
@@ -249,6 +253,13 @@ public final class Simulator implements AutoCloseable {
     if (loop != null) {
       loop.join(10_000);
     }
+    if (loop == null || !loop.isAlive()) {
+      for (SimulatedDevice device : fleet) {
+        for (EpisodeTrack track : device.episodes) {
+          track.close(ledger::episode);
+        }
+      }
+    }
     if (inFlight != null && inFlight.tryAcquire(permits, 30, TimeUnit.SECONDS)) {
       inFlight.release(permits);
     }
@@ -271,13 +282,19 @@ public final class Simulator implements AutoCloseable {
     final String siteId;
     final DeviceType type;
     final double phase;
+    final EpisodeTrack[] episodes;
     long seq;
 
-    SimulatedDevice(String deviceId, String siteId, DeviceType type, double phase) {
+    SimulatedDevice(
+        String deviceId, String siteId, DeviceType type, double phase, EpisodeSettings settings) {
       this.deviceId = deviceId;
       this.siteId = siteId;
       this.type = type;
       this.phase = phase;
+      this.episodes = new EpisodeTrack[type.metrics().size()];
+      for (int m = 0; m < episodes.length; m++) {
+        episodes[m] = new EpisodeTrack(deviceId, type.metrics().get(m), settings);
+      }
     }
   }
 }

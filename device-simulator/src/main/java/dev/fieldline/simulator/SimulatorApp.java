@@ -67,6 +67,26 @@ public final class SimulatorApp implements Callable<Integer> {
   double anomalyRate = 0.01;
 
   @Option(
+      names = "--episodes",
+      description =
+          "Anomaly episodes per device and metric per hour: one number for every kind, or per kind,"
+              + " e.g. spike=6,level-shift=2,drift=1,stuck=1,noise-burst=1,broken-cycle=1 (default:"
+              + " none).")
+  String episodes = "";
+
+  @Option(
+      names = "--episode-duration",
+      description =
+          "Shortest and longest episode, e.g. 5s..30s or 10m..2h (default: ${DEFAULT-VALUE}).")
+  String episodeDuration = "5s..30s";
+
+  @Option(
+      names = "--episode-magnitude",
+      description =
+          "How far an episode moves a metric, in its noise σ (default: ${DEFAULT-VALUE}).")
+  double episodeMagnitude = 6;
+
+  @Option(
       names = "--malformed-rate",
       description = "Share of messages spoiled, every kind in turn (default: ${DEFAULT-VALUE}).")
   double malformedRate = 0.01;
@@ -85,7 +105,11 @@ public final class SimulatorApp implements Callable<Integer> {
               + " id. Needs an ssl:// broker.")
   Path identities;
 
-  @Option(names = "--ledger", description = "Also write the per-device ledger as CSV to this file.")
+  @Option(
+      names = "--ledger",
+      description =
+          "Also write the per-device ledger as CSV to this file, and the anomaly episodes to"
+              + " <name>-episodes.csv beside it.")
   Path ledgerFile;
 
   public static void main(String[] args) {
@@ -113,7 +137,8 @@ public final class SimulatorApp implements Callable<Integer> {
               malformedRate,
               topic,
               1000,
-              seed);
+              seed,
+              episodeSettings());
       runFor = parseDuration(duration);
     } catch (IllegalArgumentException e) {
       System.err.println("invalid option: " + e.getMessage());
@@ -144,6 +169,18 @@ public final class SimulatorApp implements Callable<Integer> {
     }
   }
 
+  private EpisodeSettings episodeSettings() {
+    String[] range = episodeDuration.split("\\.\\.", 2);
+    if (range.length != 2) {
+      throw new IllegalArgumentException("--episode-duration looks like 5s..30s");
+    }
+    return new EpisodeSettings(
+        EpisodeSettings.parseRates(episodes),
+        Durations.parse(range[0]),
+        Durations.parse(range[1]),
+        episodeMagnitude);
+  }
+
   /** {@code 0} runs until Ctrl-C; anything else is a duration like {@code 90s} or {@code 5m}. */
   static Duration parseDuration(String text) {
     return text.strip().equals("0") ? Duration.ZERO : Durations.parse(text);
@@ -162,6 +199,12 @@ public final class SimulatorApp implements Callable<Integer> {
     ledger
         .malformedByKind()
         .forEach((kind, count) -> out.printf("  %-16s %,8d%n", kind.rejectReason(), count));
+    if (!ledger.episodes().isEmpty()) {
+      out.printf("%,d anomaly episodes:%n", ledger.episodes().size());
+      java.util.Map<EpisodeKind, Long> byKind = new java.util.EnumMap<>(EpisodeKind.class);
+      ledger.episodes().forEach(e -> byKind.merge(e.kind(), 1L, Long::sum));
+      byKind.forEach((kind, count) -> out.printf("  %-16s %,8d%n", kind.id(), count));
+    }
   }
 
   static void writeCsv(Ledger ledger, Path file) throws java.io.IOException {
@@ -185,6 +228,25 @@ public final class SimulatorApp implements Callable<Integer> {
           .append('\n');
     }
     Files.writeString(file, csv);
+    // The ground truth beside it: every episode, for scoring a detector against.
+    StringBuilder episodes =
+        new StringBuilder("device,metric,kind,start_ms,end_ms,first_seq,last_seq\n");
+    for (Episode e : ledger.episodes()) {
+      episodes
+          .append(
+              String.join(
+                  ",",
+                  e.deviceId(),
+                  e.metric(),
+                  e.kind().id(),
+                  Long.toString(e.start()),
+                  Long.toString(e.end()),
+                  Long.toString(e.firstSeq()),
+                  Long.toString(e.lastSeq())))
+          .append('\n');
+    }
+    String name = file.getFileName().toString().replaceFirst("(\\.csv)?$", "-episodes.csv");
+    Files.writeString(file.resolveSibling(name), episodes);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

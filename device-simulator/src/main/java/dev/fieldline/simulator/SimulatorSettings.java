@@ -18,6 +18,7 @@ import java.util.List;
  * @param topicTemplate telemetry topic with {siteId} and {deviceId}
  * @param maxInFlight unacknowledged publishes at once
  * @param seed random seed, for repeatable signals
+ * @param episodes anomaly episodes with a start and an end, recorded in the ledger
  */
 public record SimulatorSettings(
     String brokerUri,
@@ -32,7 +33,8 @@ public record SimulatorSettings(
     double malformedRate,
     String topicTemplate,
     int maxInFlight,
-    long seed) {
+    long seed,
+    EpisodeSettings episodes) {
 
   public static final String DEFAULT_TOPIC = "sites/{siteId}/devices/{deviceId}/telemetry";
 
@@ -53,5 +55,56 @@ public record SimulatorSettings(
       throw new IllegalArgumentException("max in-flight must be at least 1");
     }
     types = List.copyOf(types);
+  }
+
+  /** Settings without anomaly episodes. */
+  public SimulatorSettings(
+      String brokerUri,
+      String clientId,
+      int devices,
+      int sites,
+      String sitePrefix,
+      String devicePrefix,
+      List<DeviceType> types,
+      double messagesPerSecond,
+      double anomalyRate,
+      double malformedRate,
+      String topicTemplate,
+      int maxInFlight,
+      long seed) {
+    this(
+        brokerUri,
+        clientId,
+        devices,
+        sites,
+        sitePrefix,
+        devicePrefix,
+        types,
+        messagesPerSecond,
+        anomalyRate,
+        malformedRate,
+        topicTemplate,
+        maxInFlight,
+        seed,
+        EpisodeSettings.NONE);
+  }
+
+  /** The same settings with {@code episodes}. */
+  public SimulatorSettings withEpisodes(EpisodeSettings episodes) {
+    return new SimulatorSettings(
+        brokerUri,
+        clientId,
+        devices,
+        sites,
+        sitePrefix,
+        devicePrefix,
+        types,
+        messagesPerSecond,
+        anomalyRate,
+        malformedRate,
+        topicTemplate,
+        maxInFlight,
+        seed,
+        episodes);
   }
 }
