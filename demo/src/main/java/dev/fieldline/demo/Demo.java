@@ -142,6 +142,9 @@ final class Demo implements AutoCloseable {
           (firstDecision - started) / 1e9);
     }
     result.print(out, behind);
+    for (RegionStack stack : stacks.values()) {
+      quality(stack.region).print(out, stack.region);
+    }
     if (traces != null) {
       printOneReadingsPath(out);
     }
@@ -246,6 +249,15 @@ final class Demo implements AutoCloseable {
       throw new IllegalStateException("global job config: " + problems);
     }
     return config;
+  }
+
+  /** How the region's anomaly decisions match its simulator's episodes, so far. */
+  DetectionQuality quality(String region) {
+    List<DetectionQuality.Decision> decisions;
+    synchronized (watches.get(region).anomalyDecisions) {
+      decisions = List.copyOf(watches.get(region).anomalyDecisions);
+    }
+    return DetectionQuality.of(stacks.get(region).simulator.ledger().episodes(), decisions);
   }
 
   /** The port of the global job's Flink REST API (loopback). */

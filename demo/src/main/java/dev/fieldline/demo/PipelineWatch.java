@@ -10,6 +10,7 @@ import dev.fieldline.schema.v1.FeatureUpdate;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import dev.fieldline.schema.v1.Scope;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,6 +61,11 @@ final class PipelineWatch implements AutoCloseable {
   volatile long firstDecisionAt;
 
   final AtomicLong zscoreDecisions = new AtomicLong();
+
+  /** Fired decisions of anomaly rules, matched against the simulator's episodes at the end. */
+  final List<DetectionQuality.Decision> anomalyDecisions =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+
   final AtomicLong regionalReadings = new AtomicLong();
   final AtomicLong regionalRecords = new AtomicLong();
   final AtomicLong exportRecords = new AtomicLong();
@@ -150,6 +156,14 @@ final class PipelineWatch implements AutoCloseable {
       }
       if ("zscore".equals(d.getRuleType())) {
         zscoreDecisions.incrementAndGet();
+      }
+      if ("anomaly".equals(d.getRuleType()) && !"clear".equals(d.getAction())) {
+        anomalyDecisions.add(
+            new DetectionQuality.Decision(
+                d.getDeviceId(),
+                d.getMetric(),
+                d.getReadingSeq(),
+                d.getReadingEventTime().toEpochMilli()));
       }
       decisionLatencyMicros.recordValue(Math.max(1, d.getDecisionLatencyNanos() / 1_000));
     } else if (topic.equals(Topics.REGIONAL_AGGREGATES.name())) {

@@ -11,11 +11,13 @@ import dev.fieldline.regional.app.RegionalAggregatorApp;
 import dev.fieldline.regional.config.AggregatorConfig;
 import dev.fieldline.schema.TopicSetup;
 import dev.fieldline.simulator.DeviceType;
+import dev.fieldline.simulator.EpisodeSettings;
 import dev.fieldline.simulator.Simulator;
 import dev.fieldline.simulator.SimulatorSettings;
 import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -229,8 +231,16 @@ final class RegionStack implements AutoCloseable {
         malformedRate,
         SimulatorSettings.DEFAULT_TOPIC,
         1000,
-        region.hashCode());
+        region.hashCode(),
+        EPISODES);
   }
+
+  /**
+   * Anomaly episodes of every kind, short enough for a one-minute run: each device metric goes
+   * through about one every two minutes, lasting 2 to 8 seconds, moving it by 8 noise σ.
+   */
+  static final EpisodeSettings EPISODES =
+      EpisodeSettings.everyKind(5, Duration.ofSeconds(2), Duration.ofSeconds(8), 8);
 
   @Override
   public void close() {

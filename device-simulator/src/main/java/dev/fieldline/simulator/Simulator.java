@@ -198,6 +198,9 @@ public final class Simulator implements AutoCloseable {
                 now, seq, device.phase, random.nextGaussian(), random, ledger::episode);
         if (m == anomalous) {
           value += metric.anomalyOffset();
+          // An injected anomaly is ground truth too: a one-reading spike.
+          ledger.episode(
+              new Episode(device.deviceId, metric.name(), EpisodeKind.SPIKE, now, now, seq, seq));
         }
         values.put(metric.name(), Math.round(value * 1000) / 1000.0);
       }

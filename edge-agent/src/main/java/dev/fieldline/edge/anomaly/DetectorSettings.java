@@ -22,6 +22,12 @@ public record DetectorSettings(
     double alarm,
     int quiet) {
 
+  /** The same with another quiet period. */
+  public DetectorSettings withQuiet(int readings) {
+    return new DetectorSettings(
+        meanRate, spreadRate, errorScale, shortRate, longRate, slotRate, alarm, readings);
+  }
+
   public static DetectorSettings defaults() {
     return new DetectorSettings(0.3, 0.01, 6.0, 0.2, 0.001, 0.1, 0.5, 100);
   }

@@ -24,7 +24,9 @@ import java.util.Arrays;
  * {@code alarm}, the series stays silent for {@code quiet} readings: one condition, one alarm.
  */
 public final class SeriesDetector {
-  private static final int WARM_UP = 100;
+  /** Readings a series scores 0 before its statistics mean anything. */
+  public static final int WARM_UP = 100;
+
   private static final double MARGIN = 0.02;
   private static final double PERIODIC = 0.7;
   private static final double NOISE = 0.5;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fieldline.edge.anomaly.DetectorSettings;
 import dev.fieldline.edge.core.filters.FilterSpec;
 import dev.fieldline.edge.core.rules.RuleKind;
 import dev.fieldline.edge.core.rules.RuleSpec;
@@ -58,6 +59,10 @@ public final class RulesFile {
     public Double clearAbove;
     public Double clearBelow;
     public Debounce debounce;
+
+    /** Anomaly rules: readings the detector stays silent after an alarm (default 100). */
+    public Integer quiet;
+
     public Long minFeatureCount;
     public String action;
     public Map<String, String> args = new LinkedHashMap<>();
@@ -159,6 +164,9 @@ public final class RulesFile {
       if (kind != null && kind != RuleKind.THRESHOLD && r.below != null) {
         mine.add(kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " rules take above only");
       }
+      if (r.quiet != null && (kind != RuleKind.ANOMALY || r.quiet < 0)) {
+        mine.add("quiet (readings of silence after an alarm, 0 or more) is for anomaly rules only");
+      }
       if (kind == RuleKind.ANOMALY && r.above != null && (r.above < 0 || r.above >= 1)) {
         mine.add("an anomaly score is in [0, 1]: above must be at least 0 and under 1");
       }
@@ -190,7 +198,10 @@ public final class RulesFile {
                 r.minFeatureCount == null ? 30 : r.minFeatureCount,
                 r.action,
                 r.args == null ? Map.of() : r.args,
-                r.clearAction));
+                r.clearAction,
+                r.quiet == null
+                    ? DetectorSettings.defaults()
+                    : DetectorSettings.defaults().withQuiet(r.quiet)));
       }
     }
     if (!problems.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.fieldline.edge.core.rules;
 
+import dev.fieldline.edge.anomaly.DetectorSettings;
 import java.util.Map;
 
 /**
@@ -30,6 +31,7 @@ import java.util.Map;
  * @param action command action on firing
  * @param args command arguments
  * @param clearAction command action on clearing, or null for none
+ * @param detector anomaly rules: how the metric's detector adapts and how long it stays quiet
  */
 public record RuleSpec(
     String id,
@@ -45,10 +47,45 @@ public record RuleSpec(
     long minFeatureCount,
     String action,
     Map<String, String> args,
-    String clearAction) {
+    String clearAction,
+    DetectorSettings detector) {
 
   public RuleSpec {
     args = Map.copyOf(args);
+  }
+
+  /** A rule whose detector (if it is an anomaly rule) has the default settings. */
+  public RuleSpec(
+      String id,
+      RuleKind kind,
+      String deviceType,
+      String metric,
+      double above,
+      double below,
+      double clearAbove,
+      double clearBelow,
+      int debounceN,
+      int debounceM,
+      long minFeatureCount,
+      String action,
+      Map<String, String> args,
+      String clearAction) {
+    this(
+        id,
+        kind,
+        deviceType,
+        metric,
+        above,
+        below,
+        clearAbove,
+        clearBelow,
+        debounceN,
+        debounceM,
+        minFeatureCount,
+        action,
+        args,
+        clearAction,
+        DetectorSettings.defaults());
   }
 
   public boolean matches(String type, String metricName) {

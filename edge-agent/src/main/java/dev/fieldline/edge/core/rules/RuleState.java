@@ -1,6 +1,5 @@
 package dev.fieldline.edge.core.rules;
 
-import dev.fieldline.edge.anomaly.DetectorSettings;
 import dev.fieldline.edge.anomaly.SeriesDetector;
 
 /** One rule's state for one device and metric: debounce history and whether it is active. */
@@ -16,8 +15,7 @@ final class RuleState {
 
   RuleState(RuleSpec spec) {
     this.spec = spec;
-    this.detector =
-        spec.kind() == RuleKind.ANOMALY ? new SeriesDetector(DetectorSettings.defaults()) : null;
+    this.detector = spec.kind() == RuleKind.ANOMALY ? new SeriesDetector(spec.detector()) : null;
   }
 
   /** Records one evaluation; true when N of the last M evaluations were triggered. */
