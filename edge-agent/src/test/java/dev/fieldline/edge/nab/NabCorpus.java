@@ -75,13 +75,43 @@ final class NabCorpus {
     }
   }
 
+  /**
+   * The corpus of a labels file whose series are read from elsewhere: {@code series} opens a {@code
+   * timestamp,value[,...]} CSV for a {@code <category>/<file>.csv} key (e.g. a detector's stored
+   * results, which repeat the series).
+   */
+  static NabCorpus fromLabels(
+      Path labels, java.util.function.Function<String, BufferedReader> series) {
+    try {
+      JsonNode windows = new ObjectMapper().readTree(labels.toFile());
+      List<NabFile> files = new ArrayList<>();
+      for (Iterator<String> keys = windows.fieldNames(); keys.hasNext(); ) {
+        String key = keys.next();
+        try (BufferedReader in = series.apply(key)) {
+          files.add(read(key, key, in, windows.get(key)));
+        }
+      }
+      files.sort(java.util.Comparator.comparing(NabFile::key));
+      return new NabCorpus(labels.getParent().getParent(), List.copyOf(files));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the NAB labels " + labels, e);
+    }
+  }
+
   private static NabFile read(String key, Path csv, JsonNode windowLabels) throws IOException {
+    try (BufferedReader in = Files.newBufferedReader(csv)) {
+      return read(key, csv.toString(), in, windowLabels);
+    }
+  }
+
+  private static NabFile read(String key, String source, BufferedReader in, JsonNode windowLabels)
+      throws IOException {
     List<LocalDateTime> timestamps = new ArrayList<>();
     List<Double> values = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(csv)) {
+    {
       String header = in.readLine();
       if (header == null || !header.strip().startsWith("timestamp,value")) {
-        throw new IllegalArgumentException(csv + ": the header must be timestamp,value");
+        throw new IllegalArgumentException(source + ": the header must be timestamp,value");
       }
       for (String line; (line = in.readLine()) != null; ) {
         if (line.isBlank()) {
