@@ -29,7 +29,7 @@ public final class SeriesDetector {
 
   private static final double MARGIN = 0.02;
   private static final double PERIODIC = 0.7;
-  private static final double NOISE = 0.5;
+  private static final double NOISE = 0.4;
   static final int SLOTS = 48;
   private static final long DAY_MS = 86_400_000L;
 
