@@ -35,14 +35,20 @@ public final class DetectionBenchmark {
       }
     }
     if (nab == null) {
-      nab =
-          NabLocation.find()
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "no NAB corpus: give --nab DIR or set FIELDLINE_NAB"));
+      nab = NabLocation.find().orElse(null);
     }
-    NabCorpus corpus = NabCorpus.load(nab);
+    if (nab == null) {
+      System.err.println("bench/detection: no NAB corpus: give --nab DIR or set FIELDLINE_NAB");
+      System.exit(2);
+    }
+    NabCorpus corpus;
+    try {
+      corpus = NabCorpus.load(nab);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench/detection: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     DetectorSettings settings = DetectorSettings.defaults();
     Map<String, double[]> results = new LinkedHashMap<>();
     long points = 0;
