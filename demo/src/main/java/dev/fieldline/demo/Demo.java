@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -176,6 +178,11 @@ final class Demo implements AutoCloseable {
     flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     flink.set(RestOptions.ADDRESS, "127.0.0.1");
     flink.set(RestOptions.BIND_PORT, Integer.toString(flinkRestPort));
+    // Its RPC, blob server and data exchange too: nothing of the demo listens beyond loopback.
+    flink.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    flink.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+    flink.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+    flink.set(TaskManagerOptions.HOST, "127.0.0.1");
     if (zeroTrust != null) {
       zeroTrust.secureFlinkRest(flink);
     }

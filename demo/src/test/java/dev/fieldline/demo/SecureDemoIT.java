@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The demo with zero trust on every hop (mutual TLS, MQTT access policy, Kafka ACLs), as the test
  * suite runs it: it balances like the plaintext one, and no password or private key of any identity
- * shows up in any log line, in what the demo prints, or in any service's {@code /health} and {@code
- * /metrics}.
+ * shows up in any log line, in what the demo prints, or in any service's {@code /health}, {@code
+ * /metrics} and status page.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SecureDemoIT {
@@ -60,6 +60,10 @@ class SecureDemoIT {
         for (int port : List.of(stack.edge.httpPort(), stack.aggregator.httpPort())) {
           published.add(get(admin, port, "/health", 200));
           published.add(get(admin, port, "/metrics", 200));
+          // The status page shows the effective config: references to secrets, never one.
+          String page = get(admin, port, "/", 200);
+          assertThat(page).contains("Effective config").contains("keystore-password");
+          published.add(page);
           assertThatThrownBy(() -> get(null, port, "/health", 0))
               .as("plaintext to the TLS port")
               .isInstanceOf(IOException.class);

@@ -187,7 +187,19 @@ public final class OpsHttpServer implements AutoCloseable {
     return this;
   }
 
-  /** Adds a route; a path ending in '/' takes every path under it. */
+  /**
+   * Serves a {@link StatusPage} at {@code /} (health, counters, effective config), to the same
+   * callers as {@code /health}.
+   */
+  public void statusPage(
+      String service,
+      Object config,
+      PrometheusMeterRegistry metrics,
+      Supplier<HealthReport> health) {
+    route("/", Access.OPS, new StatusPage(service, config, metrics, health));
+  }
+
+  /** Adds a route; a path ending in '/' (other than "/" itself) takes every path under it. */
   public void route(String path, Access access, OpsRoute handler) {
     routes.put(path, new Route(access, handler));
   }
@@ -338,7 +350,8 @@ public final class OpsHttpServer implements AutoCloseable {
     private Map.Entry<String, Route> match(String path) {
       for (Map.Entry<String, Route> entry : routes.entrySet()) {
         String key = entry.getKey();
-        if (key.endsWith("/") ? path.startsWith(key) : path.equals(key)) {
+        boolean prefix = key.length() > 1 && key.endsWith("/");
+        if (prefix ? path.startsWith(key) : path.equals(key)) {
           return entry;
         }
       }

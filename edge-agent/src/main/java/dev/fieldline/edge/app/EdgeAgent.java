@@ -144,6 +144,7 @@ public final class EdgeAgent implements AutoCloseable {
     mqtt.start();
     bindMetrics();
     http = OpsHttpServer.start(config.http, metrics, this::health);
+    http.statusPage("edge agent " + config.gatewayId, config, metrics, this::health);
     log.info(
         "edge agent {} started: MQTT {}, region {} at {}, {} rules, {} filters",
         config.gatewayId,

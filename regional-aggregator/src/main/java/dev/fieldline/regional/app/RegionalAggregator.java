@@ -74,6 +74,7 @@ public final class RegionalAggregator implements AutoCloseable {
       TopicSetup.createMissing(admin, config.kafka.partitions, config.kafka.replicationFactor);
     }
     http = OpsHttpServer.start(config.http, metrics, this::health);
+    http.statusPage("regional aggregator " + config.region, config, metrics, this::health);
     Topology topology =
         RegionalTopology.build(
             config.toSettings(),
