@@ -2,10 +2,15 @@ package dev.fieldline.support.http;
 
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
+import dev.fieldline.support.tls.TlsContexts;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
  * The {@code http.*} keys every service shares: where its ops port listens, TLS with client
@@ -41,6 +46,25 @@ public class HttpSettings implements Validated {
     public String truststore = "";
 
     public SecretRef truststorePassword = new SecretRef();
+
+    /**
+     * A TLS context presenting the service's certificate and trusting the authority: the server's
+     * and, for calls to other instances, the client's.
+     */
+    public SSLContext sslContext() {
+      try {
+        return TlsContexts.context(
+            TlsContexts.keyManagers(
+                Path.of(keystore),
+                keystorePassword.resolve("http.tls.keystore-password").toCharArray()),
+            TlsContexts.trustManagers(
+                Path.of(truststore),
+                truststorePassword.resolve("http.tls.truststore-password").toCharArray()));
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalStateException(
+            "http.tls: cannot load " + keystore + " or " + truststore + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   /** Roles are the certificate subject's OU ({@code OU=service}). */

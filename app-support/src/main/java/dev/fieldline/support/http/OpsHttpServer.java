@@ -1,14 +1,11 @@
 package dev.fieldline.support.http;
 
-import dev.fieldline.support.tls.TlsContexts;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.UriCompliance;
@@ -227,24 +223,8 @@ public final class OpsHttpServer implements AutoCloseable {
   }
 
   private static SslContextFactory.Server tls(HttpSettings settings) {
-    HttpSettings.Tls tls = settings.tls;
-    SSLContext context;
-    try {
-      context =
-          TlsContexts.context(
-              TlsContexts.keyManagers(
-                  Path.of(tls.keystore),
-                  tls.keystorePassword.resolve("http.tls.keystore-password").toCharArray()),
-              TlsContexts.trustManagers(
-                  Path.of(tls.truststore),
-                  tls.truststorePassword.resolve("http.tls.truststore-password").toCharArray()));
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "http.tls: cannot load " + tls.keystore + " or " + tls.truststore + ": " + e.getMessage(),
-          e);
-    }
     SslContextFactory.Server factory = new SslContextFactory.Server();
-    factory.setSslContext(context);
+    factory.setSslContext(settings.tls.sslContext());
     factory.setIncludeProtocols("TLSv1.3", "TLSv1.2");
     // Clients are identified by their certificate, not by the address they come from.
     factory.setEndpointIdentificationAlgorithm(null);

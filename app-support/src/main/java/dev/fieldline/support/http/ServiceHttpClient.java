@@ -1,13 +1,10 @@
 package dev.fieldline.support.http;
 
-import dev.fieldline.support.tls.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -34,26 +31,7 @@ public final class ServiceHttpClient {
     this.peerRoles = List.copyOf(peerRoles);
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
     if (tls) {
-      try {
-        builder.sslContext(
-            TlsContexts.context(
-                TlsContexts.keyManagers(
-                    Path.of(settings.tls.keystore),
-                    settings
-                        .tls
-                        .keystorePassword
-                        .resolve("http.tls.keystore-password")
-                        .toCharArray()),
-                TlsContexts.trustManagers(
-                    Path.of(settings.tls.truststore),
-                    settings
-                        .tls
-                        .truststorePassword
-                        .resolve("http.tls.truststore-password")
-                        .toCharArray())));
-      } catch (IOException | GeneralSecurityException e) {
-        throw new IllegalStateException("http.tls: cannot load the service's identity: " + e, e);
-      }
+      builder.sslContext(settings.tls.sslContext());
     }
     this.http = builder.build();
   }
