@@ -1,6 +1,7 @@
 package dev.fieldline.demo;
 
-import dev.fieldline.support.tls.TlsContexts;
+import dev.fieldline.support.config.SecretRef;
+import dev.fieldline.support.http.HttpSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.ConnectException;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -82,24 +82,16 @@ public final class TraceApp implements Callable<Integer> {
   }
 
   /** Under --secure, the demo's admin identity; the server answers nobody else. */
-  private static HttpClient client(String scheme, Properties where)
-      throws IOException, GeneralSecurityException {
+  private static HttpClient client(String scheme, Properties where) {
     if (!scheme.equals("https")) {
       return HttpClient.newHttpClient();
     }
-    return HttpClient.newBuilder()
-        .sslContext(
-            TlsContexts.context(
-                TlsContexts.keyManagers(
-                    Path.of(where.getProperty("keystore")),
-                    password(where.getProperty("keystore-password-file"))),
-                TlsContexts.trustManagers(
-                    Path.of(where.getProperty("truststore")),
-                    password(where.getProperty("truststore-password-file")))))
-        .build();
-  }
-
-  private static char[] password(String file) throws IOException {
-    return Files.readString(Path.of(file)).strip().toCharArray();
+    HttpSettings.Tls tls = new HttpSettings.Tls();
+    tls.keystore = where.getProperty("keystore");
+    tls.keystorePassword = SecretRef.fromFile(Path.of(where.getProperty("keystore-password-file")));
+    tls.truststore = where.getProperty("truststore");
+    tls.truststorePassword =
+        SecretRef.fromFile(Path.of(where.getProperty("truststore-password-file")));
+    return HttpClient.newBuilder().sslContext(tls.sslContext()).build();
   }
 }
