@@ -268,6 +268,10 @@ public class AggregatorConfig implements Validated {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streams.threads);
     props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, streams.standbyReplicas);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.commitInterval.toMillis());
+    // Summaries and decisions meet only in the device health table, which takes the maximum of
+    // times and keeps decisions in their own order, so nothing waits to interleave them by time;
+    // the default check of the other partition's lag also formats a log line per record.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + httpPort);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

@@ -6,6 +6,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Lets each edge summary through once per natural key (gateway, device, metric, window start),
@@ -14,7 +15,11 @@ import org.apache.kafka.streams.state.WindowStore;
  * remembered in a window store for the configured retention, which must cover the edge's longest
  * replay.
  *
- * <p>Input is keyed by deviceId, so every copy of a summary reaches the same task.
+ * <p>Input is keyed by deviceId, so every copy of a summary reaches the same task. The store holds
+ * every key seen; {@link NewestWindowStarts} only spares it a read for the summary that is newer
+ * than all its key's earlier ones (nearly all of them). That cache is filled from the store and
+ * emptied whenever the task (re)initializes, so after an aborted transaction or a move it never
+ * knows more than the restored store.
  */
 final class DedupProcessor implements Processor<String, EdgeSummary, String, Screened> {
   static final String STORE = "summary-dedup";
@@ -23,6 +28,8 @@ final class DedupProcessor implements Processor<String, EdgeSummary, String, Scr
   private final long maxFutureSkew;
   private ProcessorContext<String, Screened> context;
   private WindowStore<String, Long> seen;
+  private final NewestWindowStarts newest =
+      new NewestWindowStarts(NewestWindowStarts.DEFAULT_CAPACITY);
 
   DedupProcessor(RegionalSettings settings, RegionalCounters counters) {
     this.counters = counters;
@@ -33,6 +40,12 @@ final class DedupProcessor implements Processor<String, EdgeSummary, String, Scr
   public void init(ProcessorContext<String, Screened> context) {
     this.context = context;
     this.seen = context.getStateStore(STORE);
+    this.newest.clear();
+  }
+
+  @Override
+  public void close() {
+    newest.clear();
   }
 
   @Override
@@ -58,14 +71,31 @@ final class DedupProcessor implements Processor<String, EdgeSummary, String, Scr
     }
     String key = naturalKey(summary);
     long windowStart = summary.getWindowStart().toEpochMilli();
-    if (seen.fetch(key, windowStart) != null) {
+    if (windowStart <= newestStart(key) && seen.fetch(key, windowStart) != null) {
       counters.duplicates.increment();
       return;
     }
     seen.put(key, summary.getStats().getCount(), windowStart);
+    newest.seen(key, windowStart);
     counters.summariesIn.increment();
     counters.readingsMissing.add(summary.getMissingCount());
     context.forward(record.withValue(Screened.accepted(summary)));
+  }
+
+  /** The newest window start in the store for {@code key}; read once, then kept in the cache. */
+  private long newestStart(String key) {
+    Long cached = newest.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    long start = Long.MIN_VALUE;
+    try (WindowStoreIterator<Long> latest = seen.backwardFetch(key, 0L, Long.MAX_VALUE)) {
+      if (latest.hasNext()) {
+        start = latest.next().key;
+      }
+    }
+    newest.seen(key, start);
+    return start;
   }
 
   /** After repartitioning, a dead letter must still name where its summary came from. */

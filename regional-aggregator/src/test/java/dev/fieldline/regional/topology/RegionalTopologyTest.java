@@ -283,6 +283,25 @@ class RegionalTopologyTest {
   }
 
   @Test
+  void shouldCountAnOlderWindowSeenForTheFirstTimeAndDropItsResends() {
+    start(settings());
+    EdgeSummary newer = summary("gw-1", "site-a", "d1", "chiller", 20, 30);
+    EdgeSummary older = summary("gw-1", "site-a", "d1", "chiller", 0, 10, 20);
+    send(newer);
+    send(older); // never seen, though older than what was: counted
+    send(older);
+    send(newer);
+    send(summary("gw-2", "site-a", "d1", "chiller", 0, 40)); // same window, other gateway
+
+    advanceStreamTimeTo(80);
+
+    RegionalAggregate chillers = finalAggregatesByKey().get("type|chiller|temperature");
+    assertThat(chillers.getSummaryCount()).isEqualTo(3);
+    assertThat(chillers.getStats().getCount()).isEqualTo(4);
+    assertThat(counters.duplicates.sum()).isEqualTo(2);
+  }
+
+  @Test
   void shouldSendUndecodableRecordsToDeadLetterTopicAndKeepGoing() {
     start(settings());
     send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
