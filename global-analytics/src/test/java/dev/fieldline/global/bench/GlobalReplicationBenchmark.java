@@ -44,7 +44,7 @@ public final class GlobalReplicationBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args);
-    int records = Integer.parseInt(options.getOrDefault("records", "300000"));
+    int records = Integer.parseInt(options.getOrDefault("records", "1000000"));
     int rate = Integer.parseInt(options.getOrDefault("rate", "2000"));
     int seconds = Integer.parseInt(options.getOrDefault("seconds", "15"));
     long checkpointMs = Long.parseLong(options.getOrDefault("checkpoint-ms", "1000"));
