@@ -1,6 +1,7 @@
 package dev.fieldline.edge.config;
 
 import dev.fieldline.edge.core.CoreSettings;
+import dev.fieldline.edge.core.PayloadMapping;
 import dev.fieldline.edge.core.TopicTemplate;
 import dev.fieldline.edge.io.CommandCodec;
 import dev.fieldline.edge.io.Journal;
@@ -134,6 +135,72 @@ public class EdgeConfig implements Validated {
 
     /** /health reports the agent degraded for this long after readings went missing. */
     public Duration missingDegradesFor = Duration.ofMinutes(10);
+
+    /**
+     * Payload format: {@code fieldline} (Fieldline's JSON or Avro reading) or {@code mapped-json}
+     * (a vendor's JSON, read through {@link #mapping}).
+     */
+    public String format = FORMAT_FIELDLINE;
+
+    /** Where a vendor's JSON keeps each part of a reading; with format mapped-json. */
+    public Mapping mapping = new Mapping();
+  }
+
+  public static final String FORMAT_FIELDLINE = "fieldline";
+  public static final String FORMAT_MAPPED_JSON = "mapped-json";
+
+  /** A vendor JSON mapping: JSON Pointers (RFC 6901) into the payload; empty means not set. */
+  public static class Mapping {
+    /** The device id (string or integer); empty to take it from the topic's {deviceId}. */
+    public String deviceId = "";
+
+    /** The device type; empty for ingest.default-device-type. */
+    public String deviceType = "";
+
+    public String unit = "";
+
+    /** The reading's time (required). */
+    public String timestamp = "";
+
+    /** ms, s, us, ns (epoch; fractions allowed) or iso-8601 (text with an offset). */
+    public String timestampUnit = "ms";
+
+    /** The device's message sequence number, an integer (required: loss is counted by it). */
+    public String sequence = "";
+
+    /** Metric name to the pointer of its value. */
+    public Map<String, String> metrics = new LinkedHashMap<>();
+
+    /** An object whose numeric members are metrics. */
+    public String metricsObject = "";
+
+    /** An array of metric objects, each with metric-name and metric-value. */
+    public String metricsArray = "";
+
+    /** Within an element of metrics-array, the metric's name. */
+    public String metricName = "";
+
+    /** Within an element of metrics-array, the metric's value. */
+    public String metricValue = "";
+
+    PayloadMapping toMapping() {
+      PayloadMapping.Builder builder =
+          PayloadMapping.builder()
+              .deviceId(deviceId)
+              .deviceType(deviceType)
+              .unit(unit)
+              .timestamp(timestamp, timestampUnit)
+              .sequence(sequence)
+              .metricsObject(metricsObject)
+              .metricsArray(metricsArray, metricName, metricValue);
+      metrics.forEach(builder::metric);
+      return builder.build();
+    }
+  }
+
+  /** The mapping of a mapped-json agent, or null for Fieldline's own payloads. */
+  public PayloadMapping payloadMapping() {
+    return FORMAT_MAPPED_JSON.equals(ingest.format) ? ingest.mapping.toMapping() : null;
   }
 
   /** Summary windows. */
@@ -326,6 +393,22 @@ public class EdgeConfig implements Validated {
                 + "s, the time after which the uplink counts as down");
       }
     }
+    if (!FORMAT_FIELDLINE.equals(ingest.format) && !FORMAT_MAPPED_JSON.equals(ingest.format)) {
+      problems.add(
+          "ingest.format: '"
+              + ingest.format
+              + "' is not a payload format ("
+              + FORMAT_FIELDLINE
+              + " or "
+              + FORMAT_MAPPED_JSON
+              + ")");
+    } else {
+      try {
+        payloadMapping();
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
     problems.addAll(http.problems());
     problems.addAll(tracing.problems());
     return problems;
@@ -357,7 +440,8 @@ public class EdgeConfig implements Validated {
         windows.idle,
         ingest.reorderAllowance,
         rules.filters(),
-        rules.rules());
+        rules.rules(),
+        payloadMapping());
   }
 
   public MqttSettings mqttSettings() {

@@ -22,6 +22,7 @@ import java.util.List;
  *     newer one of its device and still fill its gap; a number skipped further back is missing
  * @param filters filter specs, first match wins
  * @param rules decision rules
+ * @param payloadMapping how to read a vendor's JSON payloads, or null for Fieldline's own payload
  */
 public record CoreSettings(
     String gatewayId,
@@ -36,7 +37,8 @@ public record CoreSettings(
     Duration windowIdle,
     int reorderAllowance,
     List<FilterSpec> filters,
-    List<RuleSpec> rules) {
+    List<RuleSpec> rules,
+    PayloadMapping payloadMapping) {
 
   public static final int DEFAULT_REORDER_ALLOWANCE = 64;
 
@@ -72,7 +74,27 @@ public record CoreSettings(
         Duration.ofSeconds(5),
         DEFAULT_REORDER_ALLOWANCE,
         filters,
-        rules);
+        rules,
+        null);
+  }
+
+  /** The same settings reading a vendor's JSON through {@code mapping}. */
+  public CoreSettings withPayloadMapping(PayloadMapping mapping) {
+    return new CoreSettings(
+        gatewayId,
+        region,
+        telemetryTopic,
+        defaultDeviceType,
+        maxPayloadBytes,
+        maxFuture,
+        maxPast,
+        windowSize,
+        windowGrace,
+        windowIdle,
+        reorderAllowance,
+        filters,
+        rules,
+        mapping);
   }
 
   public FilterSpec filterFor(String deviceType, String metric) {

@@ -30,7 +30,7 @@ public final class DecisionCore implements DecisionListener {
   private final FeatureLookup features;
   private final CoreSink sink;
   private final CoreCounters counters;
-  private final MessageParser parser = new MessageParser();
+  private final MessageParser parser;
   private final Map<String, DeviceState> devices = new HashMap<>();
 
   // The same devices in a list: the periodic close walks every device by index, without the
@@ -57,6 +57,7 @@ public final class DecisionCore implements DecisionListener {
   public DecisionCore(
       CoreSettings settings, FeatureLookup features, CoreSink sink, CoreCounters counters) {
     this.settings = settings;
+    this.parser = new MessageParser(settings.payloadMapping());
     this.features = features;
     this.sink = sink;
     this.counters = counters;
@@ -88,7 +89,7 @@ public final class DecisionCore implements DecisionListener {
     }
     ParsedMessage message;
     try {
-      message = parser.parse(payload, "mqtt " + topic);
+      message = parser.parse(payload, "mqtt " + topic, topicParts[1]);
     } catch (ParseException e) {
       reject(topic, payload, e.reason(), e.getMessage(), 1);
       return;

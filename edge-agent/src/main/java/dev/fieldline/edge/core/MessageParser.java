@@ -13,7 +13,9 @@ import java.io.IOException;
 /**
  * Parses device payloads: JSON ({@code {"deviceId":..,"ts":..,"seq":..,"metrics":{..}}}, optional
  * {@code "type"} and {@code "unit"}) or an Avro single-object {@link Reading}. Streaming JSON, no
- * object tree: the decision path parses a message in about a microsecond.
+ * object tree: the decision path parses a message in about a microsecond. With a {@link
+ * PayloadMapping}, JSON payloads are a vendor's own, read through the mapping ({@link
+ * MappedJsonParser}).
  *
  * <p>Not thread-safe: it reuses one {@link ParsedMessage}.
  */
@@ -27,6 +29,16 @@ public final class MessageParser {
 
   private final AvroCodec<Reading> avro = AvroCodec.of(Reading.class);
   private final ParsedMessage message = new ParsedMessage();
+  private final MappedJsonParser mapped;
+
+  MessageParser() {
+    this(null);
+  }
+
+  /** A parser for Fieldline's payloads, or for a vendor's JSON when {@code mapping} is set. */
+  MessageParser(PayloadMapping mapping) {
+    this.mapped = mapping == null ? null : new MappedJsonParser(mapping);
+  }
 
   /**
    * Parses one payload.
@@ -34,9 +46,21 @@ public final class MessageParser {
    * @throws ParseException with the reason when the payload cannot be used
    */
   ParsedMessage parse(byte[] payload, String source) throws ParseException {
+    return parse(payload, source, null);
+  }
+
+  /**
+   * Parses one payload that arrived for the device the topic names ({@code topicDeviceId}, used by
+   * mappings that take the device from the topic).
+   *
+   * @throws ParseException with the reason when the payload cannot be used
+   */
+  ParsedMessage parse(byte[] payload, String source, String topicDeviceId) throws ParseException {
     message.reset();
     if (payload.length > 1 && payload[0] == AVRO_MARKER && payload[1] == 0x01) {
       parseAvro(payload, source);
+    } else if (mapped != null) {
+      mapped.parse(payload, topicDeviceId, message);
     } else {
       parseJson(payload);
     }

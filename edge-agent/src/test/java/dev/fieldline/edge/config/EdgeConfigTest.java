@@ -83,4 +83,58 @@ class EdgeConfigTest {
     assertThat(config.hasSecondary()).isFalse();
     assertThat(config.residency.allowedRegions).isEmpty();
   }
+
+  @Test
+  void shouldReadAVendorMappingFromYaml(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file =
+        java.nio.file.Files.writeString(
+            dir.resolve("edge.yaml"),
+            """
+            ingest:
+              format: mapped-json
+              mapping:
+                device-id: /meta/serial
+                timestamp: /time
+                timestamp-unit: iso-8601
+                sequence: /meta/counter
+                metrics:
+                  temperature: /env/t
+                  humidity: /env/rh
+            """);
+
+    EdgeConfig config = EdgeAgentApp.loader().load(file, Map.of(), List.of());
+
+    var mapping = config.payloadMapping();
+    assertThat(mapping.deviceId()).hasToString("/meta/serial");
+    assertThat(mapping.timestampUnit()).isEqualTo(dev.fieldline.edge.core.TimestampUnit.ISO_8601);
+    assertThat(mapping.namedMetrics().keySet())
+        .containsExactlyInAnyOrder("temperature", "humidity");
+    assertThat(config.coreSettings(RulesFile.empty()).payloadMapping()).isEqualTo(mapping);
+  }
+
+  @Test
+  void shouldRefuseABadMappingOrFormatAtStartNamingTheExpression() {
+    assertThatThrownBy(
+            () ->
+                EdgeAgentApp.loader()
+                    .load(
+                        null,
+                        Map.of(),
+                        List.of(
+                            "ingest.format=mapped-json",
+                            "ingest.mapping.timestamp=time",
+                            "ingest.mapping.sequence=/seq",
+                            "ingest.mapping.metrics-object=/values")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "ingest.mapping.timestamp: 'time' is not a JSON Pointer (it must start with /)");
+    assertThatThrownBy(
+            () -> EdgeAgentApp.loader().load(null, Map.of(), List.of("ingest.format=sparkle")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.format: 'sparkle' is not a payload format");
+    assertThat(EdgeAgentApp.loader().load(null, Map.of(), List.of()).payloadMapping())
+        .as("Fieldline's own payloads by default")
+        .isNull();
+  }
 }
