@@ -47,7 +47,7 @@ final class Console {
             phase, elapsed.toSeconds(), total.toSeconds(), logFile));
     f.append(
         String.format(
-            "%-8s %9s %9s %9s %9s %9s %8s %9s %8s %8s %9s %9s %9s%n",
+            "%-8s %9s %9s %9s %9s %9s %8s %9s %8s %8s %8s %9s %9s %9s%n",
             "region",
             "sent/s",
             "edge in/s",
@@ -58,6 +58,7 @@ final class Console {
             "decisions",
             "p50 ms",
             "p99 ms",
+            "p99 run",
             "regional",
             "exported",
             "global in"));
@@ -69,11 +70,13 @@ final class Console {
       long received = edge.received.sum();
       long[] last = previous.getOrDefault(stack.region, new long[] {0, 0});
       previous.put(stack.region, new long[] {sent, received});
-      var latency = watch.decisionLatency();
+      watch.decisionLatency.roll();
+      var latency = watch.decisionLatency.recent();
+      var runLatency = watch.decisionLatency.total();
       long globalIn = watch.globalByOrigin.values().stream().mapToLong(a -> a.get()).sum();
       f.append(
           String.format(
-              "%-8s %9.0f %9.0f %,9d %,9d %,9d %8d %,9d %8.2f %8.2f %,9d %,9d %,9d%n",
+              "%-8s %9.0f %9.0f %,9d %,9d %,9d %8d %,9d %8s %8s %8s %,9d %,9d %,9d%n",
               stack.region,
               (sent - last[0]) / seconds,
               (received - last[1]) / seconds,
@@ -82,8 +85,9 @@ final class Console {
               edge.filteredTotal(),
               stack.edge.journal().outboxCount(),
               watch.decisions.get(),
-              latency.getTotalCount() == 0 ? 0.0 : latency.getValueAtPercentile(50) / 1000.0,
-              latency.getTotalCount() == 0 ? 0.0 : latency.getValueAtPercentile(99) / 1000.0,
+              percentile(latency, 50),
+              percentile(latency, 99),
+              percentile(runLatency, 99),
               watch.regionalRecords.get(),
               watch.exportRecords.get(),
               globalIn));
@@ -92,7 +96,9 @@ final class Console {
       }
     }
     f.append(
-        "p50/p99 ms: each edge's decision latency since start, from a reading's MQTT receipt to its"
+        "p50/p99 ms: each edge's decision latency over its last "
+            + DecisionLatency.RECENT_SECONDS
+            + " s with decisions (p99 run: since start, start-up included), from a reading's MQTT receipt to its"
             + " command's hand-off to the MQTT client (agent-internal)\n");
     f.append("\nrejected by reason: ");
     rejects.forEach(
@@ -162,5 +168,12 @@ final class Console {
 
   private static String millis(long count, long value) {
     return count == 0 ? "-" : value + " ms";
+  }
+
+  /** A percentile in milliseconds, or "-" before the first decision. */
+  private static String percentile(org.HdrHistogram.Histogram histogram, double percentile) {
+    return histogram.getTotalCount() == 0
+        ? "-"
+        : String.format("%.2f", histogram.getValueAtPercentile(percentile) / 1000.0);
   }
 }

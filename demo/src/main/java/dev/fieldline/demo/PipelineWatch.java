@@ -17,8 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,8 +80,7 @@ final class PipelineWatch implements AutoCloseable {
   final Map<String, Set<String>> sitesByOrigin = new ConcurrentHashMap<>();
 
   final Map<String, FeatureUpdate> features = new ConcurrentHashMap<>();
-  private final Recorder decisionLatencyMicros = new Recorder(3);
-  private final Histogram decisionLatencyTotal = new Histogram(3);
+  final DecisionLatency decisionLatency = new DecisionLatency();
 
   private final Set<String> summaryKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> regionalKeys = ConcurrentHashMap.newKeySet();
@@ -165,7 +162,7 @@ final class PipelineWatch implements AutoCloseable {
                 d.getReadingSeq(),
                 d.getReadingEventTime().toEpochMilli()));
       }
-      decisionLatencyMicros.recordValue(Math.max(1, d.getDecisionLatencyNanos() / 1_000));
+      decisionLatency.record(d.getDecisionLatencyNanos() / 1_000);
     } else if (topic.equals(Topics.REGIONAL_AGGREGATES.name())) {
       RegionalAggregate a = AGGREGATES.decode(record.value(), topic);
       if (a.getScope() == Scope.SITE) {
@@ -203,12 +200,6 @@ final class PipelineWatch implements AutoCloseable {
       features.merge(
           record.key(), f, (old, now) -> now.getVersion() > old.getVersion() ? now : old);
     }
-  }
-
-  /** Decision latencies since the last call, added to the run's total; returns the total. */
-  synchronized Histogram decisionLatency() {
-    decisionLatencyTotal.add(decisionLatencyMicros.getIntervalHistogram());
-    return decisionLatencyTotal;
   }
 
   @Override
