@@ -4,7 +4,9 @@ import dev.fieldline.edge.core.RejectReason;
 import dev.fieldline.schema.v1.FeatureUpdate;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,6 +22,8 @@ final class Console {
   private final String logFile;
   private final Map<String, long[]> previous = new HashMap<>();
   private long previousNanos = System.nanoTime();
+  private volatile LiveFrame latest;
+  private volatile String webUri;
 
   Console(PrintStream out, boolean inPlace, String logFile) {
     this.out = out;
@@ -43,8 +47,12 @@ final class Console {
     }
     f.append(
         String.format(
-            "Fieldline demo  %s  %ds / %ds   logs: %s   Ctrl-C stops%n%n",
-            phase, elapsed.toSeconds(), total.toSeconds(), logFile));
+            "Fieldline demo  %s  %ds / %ds   logs: %s%s   Ctrl-C stops%n%n",
+            phase,
+            elapsed.toSeconds(),
+            total.toSeconds(),
+            logFile,
+            webUri == null ? "" : "   web: " + webUri));
     f.append(
         String.format(
             "%-8s %9s %9s %9s %9s %9s %8s %9s %8s %8s %8s %9s %9s %9s%n",
@@ -63,6 +71,7 @@ final class Console {
             "exported",
             "global in"));
     Map<String, Long> rejects = new TreeMap<>();
+    List<LiveFrame.Region> regionFrames = new ArrayList<>();
     for (RegionStack stack : stacks.values()) {
       var edge = stack.edge.counters();
       PipelineWatch watch = watches.get(stack.region);
@@ -74,6 +83,34 @@ final class Console {
       var latency = watch.decisionLatency.recent();
       var runLatency = watch.decisionLatency.total();
       long globalIn = watch.globalByOrigin.values().stream().mapToLong(a -> a.get()).sum();
+      regionFrames.add(
+          new LiveFrame.Region(
+              stack.region,
+              (sent - last[0]) / seconds,
+              (received - last[1]) / seconds,
+              edge.accepted.sum(),
+              edge.rejectedTotal(),
+              edge.filteredTotal(),
+              stack.edge.journal().outboxCount(),
+              watch.decisions.get(),
+              millis(latency, 50),
+              millis(latency, 99),
+              millis(runLatency, 99),
+              percentiles(latency),
+              watch.regionalRecords.get(),
+              watch.exportRecords.get(),
+              globalIn,
+              watch.zscoreDecisions.get(),
+              new TreeMap<>(stack.edge.features().all())
+                  .entrySet().stream()
+                      .map(
+                          e ->
+                              new LiveFrame.Feature(
+                                  e.getKey(),
+                                  e.getValue().getVersion(),
+                                  e.getValue().getMean(),
+                                  e.getValue().getStddev()))
+                      .toList()));
       f.append(
           String.format(
               "%-8s %9.0f %9.0f %,9d %,9d %,9d %8d %,9d %8s %8s %8s %,9d %,9d %,9d%n",
@@ -108,6 +145,20 @@ final class Console {
           }
         });
     var lagHistogram = lag.histogram();
+    boolean anyLag = lagHistogram.getTotalCount() > 0;
+    latest =
+        new LiveFrame(
+            phase,
+            elapsed.toSeconds(),
+            total.toSeconds(),
+            List.copyOf(regionFrames),
+            Map.copyOf(rejects),
+            new LiveFrame.Lag(
+                anyLag ? lagHistogram.getValueAtPercentile(50) : null,
+                anyLag ? lagHistogram.getValueAtPercentile(99) : null,
+                lagHistogram.getTotalCount()),
+            List.of(),
+            null);
     f.append(
         String.format(
             "%nreplication lag (export visible -> copy visible in the other region): p50 %s  p99 %s  (%d copies)%n",
@@ -148,6 +199,42 @@ final class Console {
     }
     out.print(f);
     out.flush();
+  }
+
+  /** Names the web console in every frame's first line. */
+  void webUri(String uri) {
+    this.webUri = uri;
+  }
+
+  /** The last frame as data, or null before the first. */
+  LiveFrame latest() {
+    return latest;
+  }
+
+  /** Adds the run's reconciliation to the last frame, for the web console. */
+  void reconciled(Reconciliation result, List<Reconciliation.Row> behind) {
+    LiveFrame frame = latest;
+    if (frame != null) {
+      latest = frame.reconciled(result.frameRows(behind), result.verdict(behind));
+    }
+  }
+
+  private static Double millis(org.HdrHistogram.Histogram histogram, double percentile) {
+    return histogram.getTotalCount() == 0
+        ? null
+        : histogram.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  /** (percentile, ms) pairs from the median to the maximum, for a latency plot. */
+  private static List<double[]> percentiles(org.HdrHistogram.Histogram histogram) {
+    List<double[]> points = new ArrayList<>();
+    if (histogram.getTotalCount() == 0) {
+      return points;
+    }
+    for (double p : new double[] {50, 75, 90, 95, 99, 99.5, 99.9, 100}) {
+      points.add(new double[] {p, histogram.getValueAtPercentile(p) / 1000.0});
+    }
+    return points;
   }
 
   /** A few of the values, sorted, each cut to 16 characters, and how many there are. */

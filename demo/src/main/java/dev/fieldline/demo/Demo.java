@@ -56,6 +56,8 @@ final class Demo implements AutoCloseable {
   private TraceStore traces;
   private OpenTelemetrySdk telemetry;
   private volatile boolean stopRequested;
+  private Integer webPort;
+  private WebConsole web;
 
   Demo(DemoSettings settings, Console console) {
     this(settings, console, List.of());
@@ -66,6 +68,22 @@ final class Demo implements AutoCloseable {
     this.settings = settings;
     this.console = console;
     this.extraSpanProcessors = extraSpanProcessors;
+  }
+
+  /** Serves the web console on {@code port} (0: a free one) while the demo runs. */
+  Demo withWebConsole(int port) {
+    this.webPort = port;
+    return this;
+  }
+
+  /** The run's working folder (each region's files under its name), once {@link #run} began. */
+  Path work() {
+    return work;
+  }
+
+  /** The web console, once {@link #run} started it; null without one. */
+  WebConsole web() {
+    return web;
   }
 
   /** Runs the demo; true when every reconciliation row balances. */
@@ -103,6 +121,17 @@ final class Demo implements AutoCloseable {
       toClose.add(watch);
     }
     globalJob = startGlobalJob(work);
+    if (webPort != null) {
+      web =
+          WebConsole.start(
+              webPort,
+              console::latest,
+              traces,
+              () -> traces.readingReaching(settings.regions().size()));
+      toClose.add(web);
+      out.printf("web console: %s%n", web.uri());
+      console.webUri(web.uri());
+    }
     for (RegionStack stack : stacks.values()) {
       stack.simulator.start();
     }
@@ -132,6 +161,7 @@ final class Demo implements AutoCloseable {
     }
     List<Reconciliation.Row> behind = drain.behind(result, System.nanoTime());
     console.frame("done", elapsed(publishStart), total, stacks, watches, lag);
+    console.reconciled(result, behind);
     long firstDecision =
         watches.values().stream()
             .mapToLong(w -> w.firstDecisionAt)

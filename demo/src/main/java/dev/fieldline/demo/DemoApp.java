@@ -84,6 +84,15 @@ public final class DemoApp implements Callable<Integer> {
   double traceRatio = 1.0;
 
   @Option(
+      names = "--web-port",
+      description =
+          "Port of the web console on 127.0.0.1 (default: a free port, printed at start).")
+  int webPort = 0;
+
+  @Option(names = "--no-web", description = "No web console.")
+  boolean noWeb;
+
+  @Option(
       names = "--plain",
       description = "Append frames instead of redrawing (also when output is not a terminal).")
   boolean plain;
@@ -155,6 +164,9 @@ public final class DemoApp implements Callable<Integer> {
       if (!(traceRatio >= 0 && traceRatio <= 1)) {
         throw new IllegalArgumentException("--trace-ratio is a share between 0 and 1");
       }
+      if (webPort < 0 || webPort > 65_535) {
+        throw new IllegalArgumentException("--web-port is a port number (0: a free one)");
+      }
     } catch (RuntimeException e) {
       System.err.println("invalid option: " + e.getMessage() + " (durations like 45s, 3m)");
       return 2;
@@ -176,6 +188,9 @@ public final class DemoApp implements Callable<Integer> {
     String logFile = System.getProperty("fieldline.log", "fieldline-demo.log");
     boolean inPlace = !plain && System.console() != null;
     Demo demo = new Demo(settings, new Console(System.out, inPlace, logFile));
+    if (!noWeb) {
+      demo.withWebConsole(webPort);
+    }
     // Ctrl-C stops the devices; the demo still drains and reconciles. A handler instead of a
     // shutdown hook: once the JVM shuts down, the brokers' own hooks stop them mid-drain.
     AtomicBoolean interrupted = new AtomicBoolean();

@@ -24,15 +24,25 @@ final class ReadingPath {
 
   private ReadingPath() {}
 
-  /** The path as text, or a sentence saying why there is none. */
-  static String describe(TraceStore store, String deviceId, long seq) {
+  /**
+   * One span of the path: where it ran, what it was, when it started (ms after the reading arrived)
+   * and how long it took; {@code trace} is "same" for the reading's own trace, otherwise "linked"
+   * and the first 8 characters of the trace id.
+   */
+  record Step(
+      String tier,
+      String region,
+      String span,
+      double atMs,
+      double tookMs,
+      String trace,
+      String from) {}
+
+  /** The path's spans in start order; empty when no trace of the reading is kept. */
+  static List<Step> steps(TraceStore store, String deviceId, long seq) {
     String first = store.traceOf(deviceId, seq);
     if (first == null) {
-      return "no trace of reading "
-          + deviceId
-          + " #"
-          + seq
-          + " (not sampled, not received yet, or older than the traces kept)\n";
+      return List.of();
     }
     List<SpanData> spans = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -52,47 +62,68 @@ final class ReadingPath {
             .mapToLong(SpanData::getStartEpochNanos)
             .min()
             .orElse(spans.get(0).getStartEpochNanos());
-    StringBuilder text = new StringBuilder();
-    text.append(String.format("reading %s #%d, trace %s%n", deviceId, seq, first));
-    text.append(
-        String.format(
-            "%-10s %-9s %-18s %12s %10s  %s%n",
-            "tier", "region", "span", "at (ms)", "took (ms)", "trace"));
+    List<Step> steps = new ArrayList<>();
     for (SpanData span : spans) {
-      String region = span.getAttributes().get(REGION);
-      String from = span.getAttributes().get(FROM);
-      text.append(
-          String.format(
-              "%-10s %-9s %-18s %12.1f %10.2f  %s%s%n",
+      steps.add(
+          new Step(
               orDash(span.getAttributes().get(TIER)),
-              orDash(region),
+              orDash(span.getAttributes().get(REGION)),
               span.getName(),
               (span.getStartEpochNanos() - origin) / 1e6,
               (span.getEndEpochNanos() - span.getStartEpochNanos()) / 1e6,
               span.getTraceId().equals(first)
                   ? "same"
                   : "linked " + span.getTraceId().substring(0, 8),
-              from == null ? "" : " (from " + from + ")"));
+              span.getAttributes().get(FROM)));
+    }
+    return steps;
+  }
+
+  /** The path as text, or a sentence saying why there is none. */
+  static String describe(TraceStore store, String deviceId, long seq) {
+    List<Step> steps = steps(store, deviceId, seq);
+    if (steps.isEmpty()) {
+      return "no trace of reading "
+          + deviceId
+          + " #"
+          + seq
+          + " (not sampled, not received yet, or older than the traces kept)\n";
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format("reading %s #%d, trace %s%n", deviceId, seq, store.traceOf(deviceId, seq)));
+    text.append(
+        String.format(
+            "%-10s %-9s %-18s %12s %10s  %s%n",
+            "tier", "region", "span", "at (ms)", "took (ms)", "trace"));
+    for (Step step : steps) {
+      text.append(
+          String.format(
+              "%-10s %-9s %-18s %12.1f %10.2f  %s%s%n",
+              step.tier(),
+              step.region(),
+              step.span(),
+              step.atMs(),
+              step.tookMs(),
+              step.trace(),
+              step.from() == null ? "" : " (from " + step.from() + ")"));
     }
     text.append(String.format("time in each tier and region (ms after the reading arrived):%n"));
-    Map<String, long[]> tiers = new LinkedHashMap<>();
-    for (SpanData span : spans) {
-      String where =
-          orDash(span.getAttributes().get(TIER)) + " " + orDash(span.getAttributes().get(REGION));
-      long[] range =
-          tiers.computeIfAbsent(where, key -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
-      range[0] = Math.min(range[0], span.getStartEpochNanos());
-      range[1] = Math.max(range[1], span.getEndEpochNanos());
+    Map<String, double[]> tiers = new LinkedHashMap<>();
+    for (Step step : steps) {
+      double[] range =
+          tiers.computeIfAbsent(
+              step.tier() + " " + step.region(),
+              key -> new double[] {Double.MAX_VALUE, -Double.MAX_VALUE});
+      range[0] = Math.min(range[0], step.atMs());
+      range[1] = Math.max(range[1], step.atMs() + step.tookMs());
     }
     tiers.forEach(
         (where, range) ->
             text.append(
                 String.format(
                     "  %-20s from %10.1f to %10.1f  (%.1f)%n",
-                    where,
-                    (range[0] - origin) / 1e6,
-                    (range[1] - origin) / 1e6,
-                    (range[1] - range[0]) / 1e6)));
+                    where, range[0], range[1], range[1] - range[0])));
     return text.toString();
   }
 

@@ -129,18 +129,41 @@ final class Reconciliation {
           row.left(),
           row.rightName(),
           row.right(),
-          row.balances() ? "ok" : behind.contains(row) ? "BEHIND" : "MISMATCH");
+          state(row, behind));
     }
+    out.println("\n" + verdict(behind));
+  }
+
+  private static String state(Row row, List<Row> behind) {
+    return row.balances() ? "ok" : behind.contains(row) ? "BEHIND" : "MISMATCH";
+  }
+
+  /** The run's one-line verdict. */
+  String verdict(List<Row> behind) {
     boolean mismatch = rows.stream().anyMatch(row -> !row.balances() && !behind.contains(row));
     if (balances()) {
-      out.println("\nevery row balances");
+      return "every row balances";
     } else if (mismatch) {
-      out.println("\nRECONCILIATION FAILED: see the rows marked MISMATCH");
-    } else {
-      out.println(
-          "\nRECONCILIATION INCOMPLETE: the drain limit came while the rows marked BEHIND were still"
-              + " catching up (nothing is known lost); the machine was too busy for the load, try a"
-              + " lower --rate or fewer --devices");
+      return "RECONCILIATION FAILED: see the rows marked MISMATCH";
     }
+    return "RECONCILIATION INCOMPLETE: the drain limit came while the rows marked BEHIND were still"
+        + " catching up (nothing is known lost); the machine was too busy for the load, try a"
+        + " lower --rate or fewer --devices";
+  }
+
+  /** The rows with their states, as the web console shows them. */
+  List<LiveFrame.ReconciliationRow> frameRows(List<Row> behind) {
+    return rows.stream()
+        .map(
+            row ->
+                new LiveFrame.ReconciliationRow(
+                    row.region(),
+                    row.check(),
+                    row.leftName(),
+                    row.left(),
+                    row.rightName(),
+                    row.right(),
+                    state(row, behind)))
+        .toList();
   }
 }
