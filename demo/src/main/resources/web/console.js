@@ -81,10 +81,12 @@ function drawPipelines(frame) {
       `rejected ${field('rejected', text(r.rejected))}, filtered ${field('filtered', text(r.filtered))}<br>` +
       `decisions ${field('decisions', text(r.decisions))}<br>` +
       `p50 ${field('p50', text(r.p50Ms, 2))} / p99 ${field('p99', text(r.p99Ms, 2))} ms</div>` +
-      `<div class="arrow">summaries; journal ${field('journal', text(r.journal))}</div>` +
+      `<div class="arrow">journal ${field('journal', text(r.journal))}<br>` +
+      `consumer lag ${field('summaries-lag', text(r.summariesLag))}</div>` +
       `<div class="box"><b>regional aggregator</b>aggregates ${field('regional', text(r.regional))}` +
       `<br>${rates.regional}/s</div>` +
-      `<div class="arrow">exported ${field('exported', text(r.exported))}<br>${rates.exported}/s</div>` +
+      `<div class="arrow">exported ${field('exported', text(r.exported))}, ${rates.exported}/s<br>` +
+      `consumer lag ${field('export-lag', text(r.exportLag))}</div>` +
       `<div class="box"><b>global job</b>copies in this region ${field('global-in', text(r.globalIn))}` +
       `<br>${rates.globalIn}/s</div>` +
       `<div class="arrow">replication lag p99 ${text(frame.replicationLag.p99Ms)} ms</div>` +
@@ -123,14 +125,62 @@ function drawLag(history) {
 }
 
 function drawRejects(frame) {
-  const reasons = Object.keys(frame.rejectsByReason).filter((k) => frame.rejectsByReason[k] > 0).sort();
+  const filtered = {};
+  for (const r of frame.regions) {
+    for (const [reason, count] of Object.entries(r.filteredByReason)) {
+      filtered[reason] = (filtered[reason] || 0) + count;
+    }
+  }
+  const rejected = Object.keys(frame.rejectsByReason).filter((k) => frame.rejectsByReason[k] > 0).sort();
+  const filters = Object.keys(filtered).filter((k) => filtered[k] > 0).sort();
+  const reasons = rejected.concat(filters);
   plot('rejects-chart', {
     tooltip: {},
-    grid: { left: 110, right: 20, top: 16, bottom: 24 },
+    legend: { top: 2 },
+    grid: { left: 110, right: 20, top: 28, bottom: 24 },
     xAxis: { type: 'value' },
     yAxis: { type: 'category', data: reasons },
-    series: [{ type: 'bar', data: reasons.map((k) => frame.rejectsByReason[k]) }],
+    series: [
+      { name: 'rejected', type: 'bar', stack: 'r',
+        data: reasons.map((k) => (rejected.includes(k) ? frame.rejectsByReason[k] : null)) },
+      { name: 'filtered', type: 'bar', stack: 'r',
+        data: reasons.map((k) => (filters.includes(k) ? filtered[k] : null)) },
+    ],
   });
+}
+
+function percent(share) {
+  return share === null || share === undefined ? '-' : Math.round(100 * share) + '%';
+}
+
+function drawQuality(frame) {
+  const body = document.querySelector('#quality tbody');
+  body.innerHTML = '';
+  for (const r of frame.regions) {
+    const q = r.anomalyDetection;
+    for (const k of q.kinds) {
+      const row = document.createElement('tr');
+      cell(row, r.region);
+      cell(row, k.kind);
+      cell(row, k.episodes, true);
+      cell(row, k.detected, true);
+      cell(row, percent(k.recall), true);
+      cell(row, text(k.delayP50Ms), true);
+      cell(row, text(k.delayP95Ms), true);
+      cell(row, k.inWarmUp, true);
+      body.appendChild(row);
+    }
+    const all = document.createElement('tr');
+    all.className = 'total';
+    cell(all, r.region);
+    cell(all, 'all');
+    cell(all, q.episodes, true);
+    cell(all, q.detected, true);
+    cell(all, percent(q.recall), true);
+    cell(all, `${q.decisions} decisions, ${q.outsideEpisodes} outside any episode: precision ${percent(q.precision)}`)
+      .colSpan = 3;
+    body.appendChild(all);
+  }
 }
 
 function drawFeatures(frame) {
@@ -144,6 +194,9 @@ function drawFeatures(frame) {
       cell(row, 'v' + f.version, true);
       cell(row, text(f.mean, 2), true);
       cell(row, text(f.stddev, 2), true);
+      cell(row, new Date(f.computedAt).toLocaleTimeString('en-GB'));
+      cell(row, f.appliedAt === null ? 'at start (saved)'
+        : new Date(f.appliedAt).toLocaleTimeString('en-GB') + ` (+${f.appliedAt - f.computedAt} ms)`);
       body.appendChild(row);
     }
   }
@@ -252,6 +305,7 @@ function draw(body) {
   drawLag(body.lagHistory);
   drawRejects(frame);
   drawFeatures(frame);
+  drawQuality(frame);
   drawReconciliation(frame);
   window.fieldlineFrames++;
 }

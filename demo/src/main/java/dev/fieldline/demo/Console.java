@@ -83,34 +83,9 @@ final class Console {
       var latency = watch.decisionLatency.recent();
       var runLatency = watch.decisionLatency.total();
       long globalIn = watch.globalByOrigin.values().stream().mapToLong(a -> a.get()).sum();
-      regionFrames.add(
-          new LiveFrame.Region(
-              stack.region,
-              (sent - last[0]) / seconds,
-              (received - last[1]) / seconds,
-              edge.accepted.sum(),
-              edge.rejectedTotal(),
-              edge.filteredTotal(),
-              stack.edge.journal().outboxCount(),
-              watch.decisions.get(),
-              millis(latency, 50),
-              millis(latency, 99),
-              millis(runLatency, 99),
-              percentiles(latency),
-              watch.regionalRecords.get(),
-              watch.exportRecords.get(),
-              globalIn,
-              watch.zscoreDecisions.get(),
-              new TreeMap<>(stack.edge.features().all())
-                  .entrySet().stream()
-                      .map(
-                          e ->
-                              new LiveFrame.Feature(
-                                  e.getKey(),
-                                  e.getValue().getVersion(),
-                                  e.getValue().getMean(),
-                                  e.getValue().getStddev()))
-                      .toList()));
+      if (webUri != null) { // the web console's frame asks the brokers for lags: only for it
+        regionFrames.add(regionFrame(stack, watch, sent - last[0], received - last[1], seconds));
+      }
       f.append(
           String.format(
               "%-8s %9.0f %9.0f %,9d %,9d %,9d %8d %,9d %8s %8s %8s %,9d %,9d %,9d%n",
@@ -146,19 +121,21 @@ final class Console {
         });
     var lagHistogram = lag.histogram();
     boolean anyLag = lagHistogram.getTotalCount() > 0;
-    latest =
-        new LiveFrame(
-            phase,
-            elapsed.toSeconds(),
-            total.toSeconds(),
-            List.copyOf(regionFrames),
-            Map.copyOf(rejects),
-            new LiveFrame.Lag(
-                anyLag ? lagHistogram.getValueAtPercentile(50) : null,
-                anyLag ? lagHistogram.getValueAtPercentile(99) : null,
-                lagHistogram.getTotalCount()),
-            List.of(),
-            null);
+    if (webUri != null) {
+      latest =
+          new LiveFrame(
+              phase,
+              elapsed.toSeconds(),
+              total.toSeconds(),
+              List.copyOf(regionFrames),
+              Map.copyOf(rejects),
+              new LiveFrame.Lag(
+                  anyLag ? lagHistogram.getValueAtPercentile(50) : null,
+                  anyLag ? lagHistogram.getValueAtPercentile(99) : null,
+                  lagHistogram.getTotalCount()),
+              List.of(),
+              null);
+    }
     f.append(
         String.format(
             "%nreplication lag (export visible -> copy visible in the other region): p50 %s  p99 %s  (%d copies)%n",
@@ -199,6 +176,57 @@ final class Console {
     }
     out.print(f);
     out.flush();
+  }
+
+  /** One region's part of the frame, for the web console. */
+  private static LiveFrame.Region regionFrame(
+      RegionStack stack, PipelineWatch watch, long sent, long received, double seconds) {
+    var edge = stack.edge.counters();
+    Map<String, Long> filtered = new TreeMap<>();
+    for (dev.fieldline.edge.core.FilterReason reason :
+        dev.fieldline.edge.core.FilterReason.values()) {
+      filtered.put(reason.code(), edge.filtered(reason));
+    }
+    var latency = watch.decisionLatency.recent();
+    List<LiveFrame.Feature> features = new ArrayList<>();
+    new TreeMap<>(stack.edge.features().all())
+        .forEach(
+            (key, update) -> {
+              var applied = stack.edge.features().appliedAt(key);
+              features.add(
+                  new LiveFrame.Feature(
+                      key,
+                      update.getVersion(),
+                      update.getMean(),
+                      update.getStddev(),
+                      update.getComputedAt().toEpochMilli(),
+                      applied == null ? null : applied.toEpochMilli()));
+            });
+    return new LiveFrame.Region(
+        stack.region,
+        sent / seconds,
+        received / seconds,
+        edge.accepted.sum(),
+        edge.rejectedTotal(),
+        edge.filteredTotal(),
+        filtered,
+        stack.edge.journal().outboxCount(),
+        watch.decisions.get(),
+        millis(latency, 50),
+        millis(latency, 99),
+        millis(watch.decisionLatency.total(), 99),
+        percentiles(latency),
+        watch.consumerLag.of(
+            stack.aggregator.applicationId(), dev.fieldline.schema.Topics.EDGE_SUMMARIES.name()),
+        watch.regionalRecords.get(),
+        watch.exportRecords.get(),
+        watch.consumerLag.of(
+            Demo.GLOBAL_JOB_NAME + "-" + stack.region,
+            dev.fieldline.schema.Topics.REGIONAL_EXPORT.name()),
+        watch.globalByOrigin.values().stream().mapToLong(a -> a.get()).sum(),
+        watch.zscoreDecisions.get(),
+        features,
+        LiveFrame.Quality.of(DetectionQuality.of(stack, watch)));
   }
 
   /** Names the web console in every frame's first line. */

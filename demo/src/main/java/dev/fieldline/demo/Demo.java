@@ -290,11 +290,7 @@ final class Demo implements AutoCloseable {
 
   /** How the region's anomaly decisions match its simulator's episodes, so far. */
   DetectionQuality quality(String region) {
-    List<DetectionQuality.Decision> decisions;
-    synchronized (watches.get(region).anomalyDecisions) {
-      decisions = List.copyOf(watches.get(region).anomalyDecisions);
-    }
-    return DetectionQuality.of(stacks.get(region).simulator.ledger().episodes(), decisions);
+    return DetectionQuality.of(stacks.get(region), watches.get(region));
   }
 
   /** The port of the global job's Flink REST API (loopback). */

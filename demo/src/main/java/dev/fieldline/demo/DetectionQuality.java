@@ -91,6 +91,15 @@ final class DetectionQuality {
     return new DetectionQuality(rows, decisions.size(), used.size());
   }
 
+  /** A region's quality so far: its fleet's episodes against its edge's anomaly decisions. */
+  static DetectionQuality of(RegionStack stack, PipelineWatch watch) {
+    List<Decision> decisions;
+    synchronized (watch.anomalyDecisions) {
+      decisions = List.copyOf(watch.anomalyDecisions);
+    }
+    return of(stack.simulator.ledger().episodes(), decisions);
+  }
+
   int episodes() {
     return rows.stream().mapToInt(Row::episodes).sum();
   }

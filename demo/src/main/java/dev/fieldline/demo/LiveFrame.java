@@ -29,20 +29,75 @@ record LiveFrame(
       long accepted,
       long rejected,
       long filtered,
+      Map<String, Long> filteredByReason,
       long journal,
       long decisions,
       Double p50Ms,
       Double p99Ms,
       Double p99RunMs,
       List<double[]> latencyPercentiles,
+      Long summariesLag,
       long regional,
       long exported,
+      Long exportLag,
       long globalIn,
       long zscoreDecisions,
-      List<Feature> features) {}
+      List<Feature> features,
+      Quality anomalyDetection) {}
 
-  /** A feature update as this region's edge applied it. */
-  record Feature(String key, long version, double mean, double stddev) {}
+  /**
+   * A feature update as this region's edge applied it: learned from data up to {@code computedAt}
+   * (the update's horizon end), applied by the edge at {@code appliedAt} (epoch ms; null if loaded
+   * from its saved board at start).
+   */
+  record Feature(
+      String key, long version, double mean, double stddev, long computedAt, Long appliedAt) {}
+
+  /** The anomaly rules against the simulator's episodes so far, per kind and together. */
+  record Quality(
+      List<QualityRow> kinds,
+      int episodes,
+      int detected,
+      int decisions,
+      int outsideEpisodes,
+      Double recall,
+      Double precision) {
+    static Quality of(DetectionQuality quality) {
+      return new Quality(
+          quality.rows.stream()
+              .map(
+                  row ->
+                      new QualityRow(
+                          row.kind().id(),
+                          row.episodes(),
+                          row.detected(),
+                          share(row.recall()),
+                          row.delay(50) < 0 ? null : row.delay(50),
+                          row.delay(95) < 0 ? null : row.delay(95),
+                          row.inWarmUp()))
+              .toList(),
+          quality.episodes(),
+          quality.detected(),
+          quality.decisions,
+          quality.decisions - quality.explained,
+          share(quality.recall()),
+          share(quality.precision()));
+    }
+
+    private static Double share(double value) {
+      return Double.isNaN(value) ? null : value;
+    }
+  }
+
+  /** One kind of episode: how many, how many detected, and how soon. */
+  record QualityRow(
+      String kind,
+      int episodes,
+      int detected,
+      Double recall,
+      Long delayP50Ms,
+      Long delayP95Ms,
+      int inWarmUp) {}
 
   /** Export visible in its region to copy visible in the other region. */
   record Lag(Long p50Ms, Long p99Ms, long copies) {}

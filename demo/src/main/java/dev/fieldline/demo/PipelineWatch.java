@@ -91,10 +91,14 @@ final class PipelineWatch implements AutoCloseable {
 
   private final ReplicationLag lag;
 
+  /** Consumer groups' lag on this region's cluster. */
+  final ConsumerLag consumerLag;
+
   PipelineWatch(String region, EmbeddedKafkaCluster kafka, ReplicationLag lag) {
     this.region = region;
     this.lag = lag;
     Map<String, Object> config = kafka.clientConfig();
+    consumerLag = new ConsumerLag(config);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-watch-" + UUID.randomUUID());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -207,5 +211,6 @@ final class PipelineWatch implements AutoCloseable {
     running = false;
     consumer.wakeup();
     thread.join(10_000);
+    consumerLag.close();
   }
 }

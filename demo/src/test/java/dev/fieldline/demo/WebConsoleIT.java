@@ -110,6 +110,26 @@ class WebConsoleIT {
               .toList();
       assertThat(pageRows).isNotEmpty().containsExactlyElementsOf(printedRows);
       assertThat(page.findElement(By.id("verdict")).getText()).isEqualTo("every row balances");
+      // Detection quality: the page's totals per region are the ones the console printed.
+      List<String> pageQuality = new ArrayList<>();
+      for (WebElement row : page.findElements(By.cssSelector("#quality tbody tr.total"))) {
+        List<String> cells =
+            row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        pageQuality.add(cells.get(2) + " " + cells.get(3));
+      }
+      List<String> printedQuality =
+          printed
+              .lines()
+              .filter(line -> line.startsWith("  all "))
+              .map(line -> line.trim().split(" +"))
+              .map(parts -> parts[1] + " " + parts[2])
+              .toList();
+      assertThat(pageQuality).hasSize(2).containsExactlyElementsOf(printedQuality);
+      // The arrows' backlogs: both groups' consumer lag is known (a number, not "-").
+      for (String region : List.of("eu-west", "us-east")) {
+        assertThat(field(page, region, "summaries-lag")).isGreaterThanOrEqualTo(0);
+        assertThat(field(page, region, "export-lag")).isGreaterThanOrEqualTo(0);
+      }
       page.executeScript("document.getElementById('reconciliation').scrollIntoView();");
       shoot(page, "reconciliation.png");
       page.executeScript("window.scrollTo(0, 0);");

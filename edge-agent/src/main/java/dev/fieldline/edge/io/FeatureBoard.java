@@ -29,6 +29,8 @@ public final class FeatureBoard implements FeatureLookup {
 
   private final Path file;
   private volatile Map<String, FeatureUpdate> latest = Map.of();
+  private final Map<String, java.time.Instant> appliedAt =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A board saved to {@code file} (null: kept in memory only), loaded from it if it exists. */
   public FeatureBoard(Path file) {
@@ -54,8 +56,17 @@ public final class FeatureBoard implements FeatureLookup {
     Map<String, FeatureUpdate> next = new HashMap<>(latest);
     next.put(key, update);
     latest = Map.copyOf(next);
+    appliedAt.put(key, java.time.Instant.now());
     save();
     return true;
+  }
+
+  /**
+   * When this process applied the update it holds for {@code key} (a device type and metric), or
+   * null for one loaded from the saved board at start.
+   */
+  public java.time.Instant appliedAt(String key) {
+    return appliedAt.get(key);
   }
 
   /**

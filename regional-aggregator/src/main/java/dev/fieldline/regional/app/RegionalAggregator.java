@@ -135,6 +135,11 @@ public final class RegionalAggregator implements AutoCloseable {
     return new HealthReport(state == KafkaStreams.State.RUNNING, details);
   }
 
+  /** The Kafka Streams application id: the consumer group of every instance. */
+  public String applicationId() {
+    return config.effectiveApplicationId();
+  }
+
   public int httpPort() {
     return http.port();
   }
