@@ -149,6 +149,28 @@ function drawRejects(frame) {
   });
 }
 
+function drawResidency(frame) {
+  const body = document.querySelector('#residency tbody');
+  body.innerHTML = '';
+  const line = (region, where, sites) => {
+    const row = document.createElement('tr');
+    row.dataset.region = region;
+    row.dataset.where = where;
+    cell(row, region);
+    cell(row, where);
+    cell(row, sites.count === 0 ? '(none yet)'
+      : sites.sample.join(', ') + (sites.count > sites.sample.length ? ', …' : ''));
+    cell(row, sites.count, true);
+    body.appendChild(row);
+  };
+  for (const r of frame.residency) {
+    line(r.region, 'inside ' + r.region, r.inside);
+    for (const [other, sites] of Object.entries(r.heldBy)) {
+      line(r.region, 'in ' + other + "'s global view", sites);
+    }
+  }
+}
+
 function percent(share) {
   return share === null || share === undefined ? '-' : Math.round(100 * share) + '%';
 }
@@ -306,6 +328,7 @@ function draw(body) {
   drawRejects(frame);
   drawFeatures(frame);
   drawQuality(frame);
+  drawResidency(frame);
   drawReconciliation(frame);
   window.fieldlineFrames++;
 }

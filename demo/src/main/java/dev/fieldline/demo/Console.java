@@ -133,6 +133,7 @@ final class Console {
                   anyLag ? lagHistogram.getValueAtPercentile(50) : null,
                   anyLag ? lagHistogram.getValueAtPercentile(99) : null,
                   lagHistogram.getTotalCount()),
+              residency(stacks, watches),
               List.of(),
               null);
     }
@@ -176,6 +177,26 @@ final class Console {
     }
     out.print(f);
     out.flush();
+  }
+
+  private static List<LiveFrame.Residency> residency(
+      Map<String, RegionStack> stacks, Map<String, PipelineWatch> watches) {
+    List<LiveFrame.Residency> residency = new ArrayList<>();
+    for (RegionStack stack : stacks.values()) {
+      Map<String, LiveFrame.Sites> heldBy = new TreeMap<>();
+      for (PipelineWatch other : watches.values()) {
+        if (!other.region.equals(stack.region)) {
+          heldBy.put(
+              other.region,
+              LiveFrame.Sites.of(
+                  other.sitesByOrigin.getOrDefault(stack.region, java.util.Set.of())));
+        }
+      }
+      residency.add(
+          new LiveFrame.Residency(
+              stack.region, LiveFrame.Sites.of(watches.get(stack.region).ownSites), heldBy));
+    }
+    return residency;
   }
 
   /** One region's part of the frame, for the web console. */

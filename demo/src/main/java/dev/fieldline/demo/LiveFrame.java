@@ -18,8 +18,22 @@ record LiveFrame(
     List<Region> regions,
     Map<String, Long> rejectsByReason,
     Lag replicationLag,
+    List<Residency> residency,
     List<ReconciliationRow> reconciliation,
     String verdict) {
+
+  /**
+   * What a region keeps of its site ids, and what every other region's global view holds of them
+   * (pseudonyms under an EU-style policy).
+   */
+  record Residency(String region, Sites inside, Map<String, Sites> heldBy) {}
+
+  /** A few site ids, sorted, and how many there are. */
+  record Sites(List<String> sample, int count) {
+    static Sites of(java.util.Collection<String> ids) {
+      return new Sites(ids.stream().sorted().limit(4).toList(), ids.size());
+    }
+  }
 
   /** One region's pipeline, left to right. */
   record Region(
@@ -120,6 +134,7 @@ record LiveFrame(
         regions,
         rejectsByReason,
         replicationLag,
+        residency,
         List.copyOf(rows),
         verdict);
   }

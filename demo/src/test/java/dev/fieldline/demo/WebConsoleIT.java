@@ -125,6 +125,16 @@ class WebConsoleIT {
               .map(parts -> parts[1] + " " + parts[2])
               .toList();
       assertThat(pageQuality).hasSize(2).containsExactlyElementsOf(printedQuality);
+      // Residency on the page: us-east's global view holds eu-west's sites, never their ids.
+      Set<String> euInside = demo.watches().get("eu-west").ownSites;
+      String heldByUs =
+          page.findElement(
+                  By.cssSelector(
+                      "#residency tr[data-region='eu-west'][data-where=\"in us-east's global view\"]"))
+              .getText();
+      assertThat(euInside).isNotEmpty();
+      assertThat(heldByUs).doesNotContain("(none yet)");
+      euInside.forEach(site -> assertThat(heldByUs).doesNotContain(site));
       // The arrows' backlogs: both groups' consumer lag is known (a number, not "-").
       for (String region : List.of("eu-west", "us-east")) {
         assertThat(field(page, region, "summaries-lag")).isGreaterThanOrEqualTo(0);
