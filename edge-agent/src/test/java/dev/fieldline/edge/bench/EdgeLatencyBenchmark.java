@@ -389,7 +389,7 @@ public final class EdgeLatencyBenchmark {
     if (extra != null && !extra.isBlank()) {
       command.addAll(List.of(extra.strip().split("\\s+")));
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.addAll(List.of("-cp", agentClasspath()));
     command.add(EdgeAgentApp.class.getName());
     command.add("run");
     List<String> settings =
@@ -414,6 +414,25 @@ public final class EdgeLatencyBenchmark {
             .redirectOutput(work.resolve("agent.log").toFile());
     agent.environment().put("MALLOC_ARENA_MAX", "2"); // as the unit and the image set it
     return agent.start();
+  }
+
+  /**
+   * The agent's shaded jar, as the systemd unit and the image run it, when the build made one (the
+   * benchmark's own class path has every test dependency's jar on it, which a class lookup opens
+   * one by one: tens of megabytes of RSS the shipped agent does not have).
+   */
+  static String agentClasspath() throws java.io.IOException {
+    Path target = Path.of("edge-agent", "target");
+    if (Files.isDirectory(target)) {
+      try (var jars = Files.list(target)) {
+        var shaded =
+            jars.filter(jar -> jar.getFileName().toString().endsWith("-all.jar")).findFirst();
+        if (shaded.isPresent()) {
+          return shaded.get().toAbsolutePath().toString();
+        }
+      }
+    }
+    return System.getProperty("java.class.path");
   }
 
   static void awaitReady(int port) throws Exception {
