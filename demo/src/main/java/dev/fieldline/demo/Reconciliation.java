@@ -120,7 +120,7 @@ final class Reconciliation {
     out.printf(
         "%n%-9s %-24s %-26s %12s   %-27s %12s  %s%n",
         "region", "check", "left", "", "right", "", "");
-    for (Row row : rows) {
+    for (LiveFrame.ReconciliationRow row : frameRows(behind)) {
       out.printf(
           "%-9s %-24s %-26s %,12d = %-27s %,12d  %s%n",
           row.region(),
@@ -129,7 +129,7 @@ final class Reconciliation {
           row.left(),
           row.rightName(),
           row.right(),
-          state(row, behind));
+          row.state());
     }
     out.println("\n" + verdict(behind));
   }
