@@ -158,6 +158,11 @@ public final class DemoApp implements Callable<Integer> {
     Duration publishFor;
     try {
       publishFor = Durations.parse(duration);
+    } catch (RuntimeException e) {
+      System.err.println("invalid option: --duration: " + e.getMessage());
+      return 2;
+    }
+    try {
       if (devices < 1 || !(rate > 0) || regions.isEmpty()) {
         throw new IllegalArgumentException("devices, rate and regions must be positive");
       }
@@ -168,7 +173,7 @@ public final class DemoApp implements Callable<Integer> {
         throw new IllegalArgumentException("--web-port is a port number (0: a free one)");
       }
     } catch (RuntimeException e) {
-      System.err.println("invalid option: " + e.getMessage() + " (durations like 45s, 3m)");
+      System.err.println("invalid option: " + e.getMessage());
       return 2;
     }
     DemoSettings settings =
