@@ -77,13 +77,7 @@ final class CoreThroughput {
     for (int d = 0; d < devices; d++) {
       topics[d] = "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
     }
-    byte[][] payloads = new byte[readings][];
-    for (int i = 0; i < readings; i++) {
-      int d = i % devices;
-      long seq = i / devices + 1;
-      double value = seq % 10 == 0 ? 90 : 20 + (i % 7);
-      payloads[i] = Payloads.reading("d" + d, seq, now + seq * 10, value, i);
-    }
+    byte[][] payloads = payloads(readings, devices, now);
     // Warm up on a copy of the stream with other device ids, then measure.
     DecisionCore warm =
         new DecisionCore(
@@ -103,6 +97,68 @@ final class CoreThroughput {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(readings / seconds, latency);
+  }
+
+  /** The stream both the core and the parsing baseline read: a tenth of it breaks the rule. */
+  private static byte[][] payloads(int readings, int devices, long now) {
+    byte[][] payloads = new byte[readings][];
+    for (int i = 0; i < readings; i++) {
+      int d = i % devices;
+      long seq = i / devices + 1;
+      double value = seq % 10 == 0 ? 90 : 20 + (i % 7);
+      payloads[i] = Payloads.reading("d" + d, seq, now + seq * 10, value, i);
+    }
+    return payloads;
+  }
+
+  /**
+   * The floor under the core, measured the same way (a clock read and a histogram per message):
+   * Jackson's streaming parser alone reading every token and value of the same payloads, nothing
+   * else. The core parses the same way, then validates, tracks sequences and windows, and runs the
+   * rules, so {@code core / parse} says how much that costs on a day of any speed.
+   */
+  static double parseBaseline(int readings, int devices) {
+    com.fasterxml.jackson.core.JsonFactory json = new com.fasterxml.jackson.core.JsonFactory();
+    byte[][] payloads = payloads(readings, devices, System.currentTimeMillis());
+    long[] sink = new long[1];
+    Runnable pass =
+        () -> {
+          for (byte[] payload : payloads) {
+            sink[0] += parseEveryToken(json, payload);
+          }
+        };
+    pass.run(); // warm-up
+    Histogram latency = new Histogram(10_000_000_000L, 3);
+    long start = System.nanoTime();
+    for (byte[] payload : payloads) {
+      long before = System.nanoTime();
+      sink[0] += parseEveryToken(json, payload);
+      latency.recordValue(System.nanoTime() - before);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (sink[0] == 0) {
+      throw new IllegalStateException("parsed nothing");
+    }
+    return readings / seconds;
+  }
+
+  private static long parseEveryToken(com.fasterxml.jackson.core.JsonFactory json, byte[] payload) {
+    long seen = 0;
+    try (com.fasterxml.jackson.core.JsonParser parser = json.createParser(payload)) {
+      com.fasterxml.jackson.core.JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        switch (token) {
+          case VALUE_STRING -> seen += parser.getText().length();
+          case VALUE_NUMBER_INT -> seen += parser.getLongValue();
+          case VALUE_NUMBER_FLOAT -> seen += (long) parser.getDoubleValue();
+          case FIELD_NAME -> seen += parser.currentName().length();
+          default -> seen++;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return seen;
   }
 
   static RuleSpec anomalyRule(String metric) {

@@ -67,6 +67,12 @@ public final class EdgeLatencyBenchmark {
         core.latency().getValueAtPercentile(99),
         core.latency().getValueAtPercentile(99.9));
 
+    double parsePerSecond = CoreThroughput.parseBaseline(2_000_000, 1_000);
+    System.out.printf(
+        "baseline, Jackson's streaming parser alone on the same payloads: %,.0f payloads/s;"
+            + " the core reaches %.2f of it%n",
+        parsePerSecond, core.perSecond() / parsePerSecond);
+
     CoreThroughput.Result anomalyCore = CoreThroughput.run(2_000_000, 1_000, true);
     System.out.printf(
         "decision core with an anomaly rule on the metric: %,.0f readings/s, per reading p50 %d ns,"
@@ -215,7 +221,8 @@ public final class EdgeLatencyBenchmark {
                 + " echo_max_rate=%d core_per_s=%.0f core_p999_ns=%d rss_mb=%d heap_mb=%d"
                 + " alloc_mb_per_s=%.1f max_pause_ms=%.2f devices=%d state_bytes_per_device=%d"
                 + " mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d core_anomaly_per_s=%.0f"
-                + " core_anomaly_p999_ns=%d detector_bytes_per_pair=%d%s%n",
+                + " core_anomaly_p999_ns=%d detector_bytes_per_pair=%d parse_per_s=%.0f"
+                + " core_parse_ratio=%.2f%s%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
@@ -239,6 +246,8 @@ public final class EdgeLatencyBenchmark {
             anomalyCore.perSecond(),
             anomalyCore.latency().getValueAtPercentile(99.9),
             detectorBytes,
+            parsePerSecond,
+            core.perSecond() / parsePerSecond,
             variants);
       } finally {
         PahoClients.close(publisher);
