@@ -45,8 +45,13 @@ function cell(row, value, numeric) {
   return td;
 }
 
+function escape(value) {
+  return String(value).replace(/[&<>"']/g, (c) =>
+    ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
 function field(name, value) {
-  return `<span data-field="${name}">${value}</span>`;
+  return `<span data-field="${name}">${escape(value)}</span>`;
 }
 
 function perSecond(region, name, value, now) {
@@ -74,7 +79,7 @@ function drawPipelines(frame) {
     div.className = 'pipeline';
     div.dataset.region = r.region;
     div.innerHTML =
-      `<span class="name">${r.region}</span>` +
+      `<span class="name">${escape(r.region)}</span>` +
       `<div class="box"><b>devices</b>${field('sent-per-s', text(r.sentPerSecond, 0))} readings/s</div>` +
       `<div class="arrow">${field('edge-in-per-s', text(r.edgeInPerSecond, 0))}/s in</div>` +
       `<div class="box"><b>edge agent</b>accepted ${field('accepted', text(r.accepted))}<br>` +
@@ -303,7 +308,7 @@ async function showReading(event) {
   // A span of a few microseconds still gets a visible bar: a 300th of the whole path.
   const shortest = end / 300;
   plot('waterfall', {
-    tooltip: { formatter: (p) => `${labels[p.dataIndex]}: at ${body.steps[p.dataIndex].atMs.toFixed(1)} ms` },
+    tooltip: { formatter: (p) => `${escape(labels[p.dataIndex])}: at ${body.steps[p.dataIndex].atMs.toFixed(1)} ms` },
     grid: { left: 230, right: 30, top: 10, bottom: 30 },
     xAxis: { type: 'value', name: 'ms after the reading arrived', nameLocation: 'middle', nameGap: 20,
       min: Math.floor(Math.min(0, ...body.steps.map((s) => s.atMs))), max: Math.ceil(end) },
