@@ -86,7 +86,8 @@ public final class DemoApp implements Callable<Integer> {
   @Option(
       names = "--web-port",
       description =
-          "Port of the web console on 127.0.0.1 (default: a free port, printed at start).")
+          "Port of the web console on 127.0.0.1 (default: a free port, printed at start; off under"
+              + " --secure).")
   int webPort = 0;
 
   @Option(names = "--no-web", description = "No web console.")
@@ -193,7 +194,13 @@ public final class DemoApp implements Callable<Integer> {
     String logFile = System.getProperty("fieldline.log", "fieldline-demo.log");
     boolean inPlace = !plain && System.console() != null;
     Demo demo = new Demo(settings, new Console(System.out, inPlace, logFile));
-    if (!noWeb) {
+    if (secure && !noWeb) {
+      // Everything the page serves names devices, and a browser brings no client certificate:
+      // under --secure the data stays behind mutual TLS (./fieldline trace), not on a plain port.
+      System.out.println(
+          "web console: off under --secure (it would serve device data without a client"
+              + " certificate); ./fieldline trace reads traces over mutual TLS");
+    } else if (!noWeb) {
       demo.withWebConsole(webPort);
     }
     // Ctrl-C stops the devices; the demo still drains and reconciles. A handler instead of a
