@@ -84,7 +84,15 @@ final class Console {
       var runLatency = watch.decisionLatency.total();
       long globalIn = watch.globalByOrigin.values().stream().mapToLong(a -> a.get()).sum();
       if (webUri != null) { // the web console's frame asks the brokers for lags: only for it
-        regionFrames.add(regionFrame(stack, watch, sent - last[0], received - last[1], seconds));
+        regionFrames.add(
+            regionFrame(
+                stack,
+                watch,
+                (sent - last[0]) / seconds,
+                (received - last[1]) / seconds,
+                latency,
+                runLatency,
+                globalIn));
       }
       f.append(
           String.format(
@@ -201,14 +209,19 @@ final class Console {
 
   /** One region's part of the frame, for the web console. */
   private static LiveFrame.Region regionFrame(
-      RegionStack stack, PipelineWatch watch, long sent, long received, double seconds) {
+      RegionStack stack,
+      PipelineWatch watch,
+      double sentPerSecond,
+      double receivedPerSecond,
+      org.HdrHistogram.Histogram latency,
+      org.HdrHistogram.Histogram runLatency,
+      long globalIn) {
     var edge = stack.edge.counters();
     Map<String, Long> filtered = new TreeMap<>();
     for (dev.fieldline.edge.core.FilterReason reason :
         dev.fieldline.edge.core.FilterReason.values()) {
       filtered.put(reason.code(), edge.filtered(reason));
     }
-    var latency = watch.decisionLatency.recent();
     List<LiveFrame.Feature> features = new ArrayList<>();
     new TreeMap<>(stack.edge.features().all())
         .forEach(
@@ -225,8 +238,8 @@ final class Console {
             });
     return new LiveFrame.Region(
         stack.region,
-        sent / seconds,
-        received / seconds,
+        sentPerSecond,
+        receivedPerSecond,
         edge.accepted.sum(),
         edge.rejectedTotal(),
         edge.filteredTotal(),
@@ -235,7 +248,7 @@ final class Console {
         watch.decisions.get(),
         millis(latency, 50),
         millis(latency, 99),
-        millis(watch.decisionLatency.total(), 99),
+        millis(runLatency, 99),
         percentiles(latency),
         watch.consumerLag.of(
             stack.aggregator.applicationId(), dev.fieldline.schema.Topics.EDGE_SUMMARIES.name()),
@@ -244,7 +257,7 @@ final class Console {
         watch.consumerLag.of(
             Demo.GLOBAL_JOB_NAME + "-" + stack.region,
             dev.fieldline.schema.Topics.REGIONAL_EXPORT.name()),
-        watch.globalByOrigin.values().stream().mapToLong(a -> a.get()).sum(),
+        globalIn,
         watch.zscoreDecisions.get(),
         features,
         LiveFrame.Quality.of(DetectionQuality.of(stack, watch)));
@@ -308,8 +321,7 @@ final class Console {
 
   /** A percentile in milliseconds, or "-" before the first decision. */
   private static String percentile(org.HdrHistogram.Histogram histogram, double percentile) {
-    return histogram.getTotalCount() == 0
-        ? "-"
-        : String.format("%.2f", histogram.getValueAtPercentile(percentile) / 1000.0);
+    Double ms = millis(histogram, percentile);
+    return ms == null ? "-" : String.format("%.2f", ms);
   }
 }
