@@ -111,12 +111,10 @@ class WebConsoleIT {
       assertThat(pageRows).isNotEmpty().containsExactlyElementsOf(printedRows);
       assertThat(page.findElement(By.id("verdict")).getText()).isEqualTo("every row balances");
       // Detection quality: the page's totals per region are the ones the console printed.
-      List<String> pageQuality = new ArrayList<>();
-      for (WebElement row : page.findElements(By.cssSelector("#quality tbody tr.total"))) {
-        List<String> cells =
-            row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
-        pageQuality.add(cells.get(2) + " " + cells.get(3));
-      }
+      List<String> pageQuality =
+          cells(page, "#quality tbody tr.total").stream()
+              .map(cells -> cells.get(2) + " " + cells.get(3))
+              .toList();
       List<String> printedQuality =
           printed
               .lines()
@@ -127,11 +125,12 @@ class WebConsoleIT {
       assertThat(pageQuality).hasSize(2).containsExactlyElementsOf(printedQuality);
       // Residency on the page: us-east's global view holds eu-west's sites, never their ids.
       Set<String> euInside = demo.watches().get("eu-west").ownSites;
-      String heldByUs =
-          page.findElement(
-                  By.cssSelector(
-                      "#residency tr[data-region='eu-west'][data-where=\"in us-east's global view\"]"))
-              .getText();
+      List<List<String>> held =
+          cells(
+              page,
+              "#residency tr[data-region='eu-west'][data-where=\"in us-east's global view\"]");
+      assertThat(held).hasSize(1);
+      String heldByUs = String.join(" ", held.get(0));
       assertThat(euInside).isNotEmpty();
       assertThat(heldByUs).doesNotContain("(none yet)");
       euInside.forEach(site -> assertThat(heldByUs).doesNotContain(site));
@@ -193,6 +192,19 @@ class WebConsoleIT {
 
   private static long accepted(ChromeDriver page, String region) {
     return field(page, region, "accepted");
+  }
+
+  /**
+   * The cells' texts of the rows {@code selector} finds, read in one script: the page redraws its
+   * live tables every second, so elements found a moment earlier may be gone.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> cells(ChromeDriver page, String selector) {
+    return (List<List<String>>)
+        page.executeScript(
+            "return [...document.querySelectorAll(arguments[0])]"
+                + ".map(row => [...row.querySelectorAll('td')].map(td => td.textContent));",
+            selector);
   }
 
   /**
