@@ -1,7 +1,5 @@
 package dev.fieldline.edge.anomaly;
 
-import java.util.Arrays;
-
 /**
  * An online anomaly score in [0, 1] for one series, from what it has seen so far only (no
  * look-ahead: no minimum, maximum or length of the series is known before its first reading), in
@@ -19,9 +17,14 @@ import java.util.Arrays;
  *       its typical error.
  * </ul>
  *
- * Each error becomes a raw score in [0, 1] whose recent average is judged against its own long-term
- * distribution ({@link Likelihood}, after Numenta's anomaly likelihood). After a score at or above
- * {@code alarm}, the series stays silent for {@code quiet} readings: one condition, one alarm.
+ * With the fleet's normal ({@link FleetNormal}, learned by the global job across regions), a series
+ * that is new or restarted does not start from nothing: during its warm-up, a value outside the
+ * fleet's learned band scores 1, and its daily profile starts from the fleet's hour-of-day means.
+ *
+ * <p>Each error becomes a raw score in [0, 1] whose recent average is judged against its own
+ * long-term distribution ({@link Likelihood}, after Numenta's anomaly likelihood). After a score at
+ * or above {@code alarm}, the series stays silent for {@code quiet} readings: one condition, one
+ * alarm.
  */
 public final class SeriesDetector {
   /** Readings a series scores 0 before its statistics mean anything. */
@@ -55,19 +58,34 @@ public final class SeriesDetector {
     this.daily = new Likelihood(settings.shortRate(), settings.longRate());
   }
 
-  /** Scores {@code value} taken at {@code epochMillis}, then learns it. */
+  /** Scores {@code value} taken at {@code epochMillis}, then learns it; no fleet prior. */
   public double score(double value, long epochMillis) {
+    return score(value, epochMillis, null);
+  }
+
+  /**
+   * Scores {@code value} taken at {@code epochMillis}, then learns it.
+   *
+   * @param fleet the fleet's normal for this metric (the global features), or null for none: while
+   *     the series warms up, a value outside the fleet's learned band scores 1 and stays out of the
+   *     series' own range, and the daily profile starts from the fleet's hours
+   */
+  public double score(double value, long epochMillis, FleetNormal fleet) {
     seen++;
     if (seen == 1) {
       min = max = mean = level = value;
       firstTime = epochMillis;
-      Arrays.fill(slotMean, (float) value);
+      seedProfile(value, fleet);
       return 0;
     }
+    boolean warm = seen > WARM_UP;
     // Beyond the range seen by a margin of it, and by more than the series' typical step: a
     // noisy series sets new records now and then without anything being wrong.
     double margin = Math.max(MARGIN * (max - min), NOISE * spread);
-    boolean novel = seen > WARM_UP && max > min && (value > max + margin || value < min - margin);
+    boolean novel = warm && max > min && (value > max + margin || value < min - margin);
+    // A series still warming up has no range of its own yet: the fleet's stands in, and what lies
+    // outside it is kept out of the range the series is learning.
+    boolean outsideFleet = !warm && fleet != null && fleet.outside(value);
     double error = Math.abs(value - mean);
     step.add(raw(error, spread));
     int slot = (int) (Math.floorMod(epochMillis, DAY_MS) * SLOTS / DAY_MS);
@@ -76,7 +94,7 @@ public final class SeriesDetector {
     if (profiled) {
       daily.add(raw(slotError, slotSpread[slot]));
     }
-    learn(value, error, slot, slotError);
+    learn(value, error, slot, slotError, !outsideFleet);
     // The profile speaks only for a series it explains: one whose errors against its time of day
     // are well below its errors against its long-term level.
     boolean periodic = profiled && profileError < PERIODIC * levelError;
@@ -85,8 +103,10 @@ public final class SeriesDetector {
       return 0;
     }
     double score = 0;
-    if (seen > WARM_UP) {
+    if (warm) {
       score = novel ? 1.0 : periodic ? daily.score() : step.score();
+    } else if (outsideFleet) {
+      score = 1.0;
     }
     if (score >= settings.alarm()) {
       quietLeft = settings.quiet();
@@ -101,9 +121,18 @@ public final class SeriesDetector {
     return 1 - Math.exp(-error / (settings.errorScale() * typical));
   }
 
-  private void learn(double value, double error, int slot, double slotError) {
-    min = Math.min(min, value);
-    max = Math.max(max, value);
+  private void seedProfile(double value, FleetNormal fleet) {
+    for (int slot = 0; slot < SLOTS; slot++) {
+      double hour = fleet == null ? Double.NaN : fleet.hourMean(slot * 24 / SLOTS);
+      slotMean[slot] = (float) (Double.isNaN(hour) ? value : hour);
+    }
+  }
+
+  private void learn(double value, double error, int slot, double slotError, boolean inRange) {
+    if (inRange) {
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+    }
     mean += settings.meanRate() * (value - mean);
     spread += settings.spreadRate() * (error - spread);
     level += settings.longRate() * (value - level);

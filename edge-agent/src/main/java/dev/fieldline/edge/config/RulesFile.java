@@ -27,6 +27,14 @@ import java.util.Set;
  * stops start-up with a message that names the rule (or filter) and the problem.
  */
 public final class RulesFile {
+  private static DetectorSettings detector(RuleEntry r) {
+    DetectorSettings settings = DetectorSettings.defaults();
+    if (r.quiet != null) {
+      settings = settings.withQuiet(r.quiet);
+    }
+    return settings.withFleetPriors(!"withhold".equals(r.features));
+  }
+
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
@@ -62,6 +70,15 @@ public final class RulesFile {
 
     /** Anomaly rules: readings the detector stays silent after an alarm (default 100). */
     public Integer quiet;
+
+    /**
+     * Anomaly rules: {@code use} (default) lets the global features stand in while a device's
+     * series warms up; {@code withhold} scores from the device's own history only.
+     */
+    public String features;
+
+    /** Records the rule's decisions without sending its commands (to evaluate a rule first). */
+    public boolean shadow;
 
     public Long minFeatureCount;
     public String action;
@@ -167,6 +184,11 @@ public final class RulesFile {
       if (r.quiet != null && (kind != RuleKind.ANOMALY || r.quiet < 0)) {
         mine.add("quiet (readings of silence after an alarm, 0 or more) is for anomaly rules only");
       }
+      if (r.features != null
+          && (kind != RuleKind.ANOMALY
+              || !(r.features.equals("use") || r.features.equals("withhold")))) {
+        mine.add("features (use or withhold) is for anomaly rules only, got " + r.features);
+      }
       if (kind == RuleKind.ANOMALY && r.above != null && (r.above < 0 || r.above >= 1)) {
         mine.add("an anomaly score is in [0, 1]: above must be at least 0 and under 1");
       }
@@ -199,9 +221,8 @@ public final class RulesFile {
                 r.action,
                 r.args == null ? Map.of() : r.args,
                 r.clearAction,
-                r.quiet == null
-                    ? DetectorSettings.defaults()
-                    : DetectorSettings.defaults().withQuiet(r.quiet)));
+                detector(r),
+                r.shadow));
       }
     }
     if (!problems.isEmpty()) {

@@ -242,7 +242,7 @@ public final class DecisionCore implements DecisionListener {
       RuleSpec rule, boolean fired, double value, String reason, Long featureVersion) {
     long decidedAt = System.currentTimeMillis();
     String action = fired ? rule.action() : rule.clearAction();
-    if (action != null) {
+    if (action != null && !rule.shadow()) {
       Command command =
           Command.newBuilder()
               .setDeviceId(currentDevice.deviceId)
@@ -395,7 +395,13 @@ public final class DecisionCore implements DecisionListener {
             .setDecisionCount(window.decisions)
             .setMissingCount(window.missing)
             .setRestartCount(window.restarts)
+            .setSketch(sketch(window))
             .build());
+  }
+
+  private static java.nio.ByteBuffer sketch(OpenWindow window) {
+    byte[] bytes = window.sketchBytes();
+    return bytes == null ? null : java.nio.ByteBuffer.wrap(bytes);
   }
 
   /** As {@link #restore(List, List, long)} without gap counts. */

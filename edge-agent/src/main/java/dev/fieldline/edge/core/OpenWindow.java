@@ -1,9 +1,20 @@
 package dev.fieldline.edge.core;
 
 import dev.fieldline.schema.stats.RunningStats;
+import dev.fieldline.schema.stats.ValueSketch;
+import java.util.Arrays;
 
-/** A summary window of one device's metric that is still open. */
+/**
+ * A summary window of one device's metric that is still open.
+ *
+ * <p>Its values also go into the summary's quantile sketch. A sketch costs about a kilobyte, and a
+ * gateway with ten thousand devices has thirty thousand windows open, most with a few readings; so
+ * the first {@value #BUFFERED} values wait in a small array (as floats: a sketch's bins are 2 %
+ * wide) and only a busier window moves them into a sketch.
+ */
 final class OpenWindow {
+  static final int BUFFERED = 32;
+
   final long start;
   final RunningStats stats = new RunningStats();
   long firstSeq = Long.MAX_VALUE;
@@ -24,9 +35,51 @@ final class OpenWindow {
     return stats.count() > 0 || filtered > 0 || rejected > 0 || missing > 0 || restarts > 0;
   }
 
+  private float[] buffered;
+  private int bufferedCount;
+  private ValueSketch sketch;
+
   void add(double value, long seq) {
     stats.add(value);
     firstSeq = Math.min(firstSeq, seq);
     lastSeq = Math.max(lastSeq, seq);
+    sketch(value);
+  }
+
+  /** The window's quantile sketch, encoded; null when no value was accepted. */
+  byte[] sketchBytes() {
+    if (bufferedCount == 0 && sketch == null) {
+      return null;
+    }
+    ValueSketch all = sketch == null ? ValueSketch.empty() : sketch;
+    for (int i = 0; i < bufferedCount; i++) {
+      all.add(buffered[i]);
+    }
+    bufferedCount = 0;
+    sketch = all;
+    return all.toBytes();
+  }
+
+  private void sketch(double value) {
+    if (sketch != null) {
+      sketch.add(value);
+      return;
+    }
+    if (buffered == null) {
+      buffered = new float[4];
+    } else if (bufferedCount == buffered.length) {
+      if (bufferedCount == BUFFERED) {
+        sketch = ValueSketch.empty();
+        for (float v : buffered) {
+          sketch.add(v);
+        }
+        buffered = null;
+        bufferedCount = 0;
+        sketch.add(value);
+        return;
+      }
+      buffered = Arrays.copyOf(buffered, bufferedCount * 2);
+    }
+    buffered[bufferedCount++] = (float) value;
   }
 }

@@ -111,4 +111,45 @@ class SeriesDetectorTest {
       assertThat(prefix[i]).isEqualTo(whole[i]);
     }
   }
+
+  @Test
+  void aRestartedSeriesStartsFromTheFleetsNormalAndKeepsItsAlarmsOutOfItsOwnRange() {
+    FleetNormal fleet =
+        FleetNormal.of(
+            dev.fieldline.schema.v1.FeatureUpdate.newBuilder()
+                .setDeviceType("chiller")
+                .setMetric("temperature")
+                .setVersion(1)
+                .setComputedAt(java.time.Instant.ofEpochMilli(START))
+                .setHorizonStart(java.time.Instant.ofEpochMilli(START))
+                .setHorizonEnd(java.time.Instant.ofEpochMilli(START))
+                .setCount(10_000)
+                .setMean(50)
+                .setStddev(1)
+                .setLowerThreshold(45)
+                .setUpperThreshold(55)
+                .build());
+    double[] values = noisy(400, 5);
+    values[20] = 70; // a spike while the series warms up
+    values[300] = 66; // a smaller one later
+
+    SeriesDetector withFleet = new SeriesDetector(DetectorSettings.defaults());
+    SeriesDetector alone = new SeriesDetector(DetectorSettings.defaults());
+    double[] fleetScores = new double[values.length];
+    double[] aloneScores = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      fleetScores[i] = withFleet.score(values[i], START + i * STEP, fleet);
+      aloneScores[i] = alone.score(values[i], START + i * STEP);
+    }
+
+    assertThat(fleetScores[20]).isEqualTo(1.0);
+    assertThat(aloneScores[20]).as("no range of its own yet").isZero();
+    assertThat(max(fleetScores, 1, 20)).as("ordinary values in the fleet's band").isZero();
+    assertThat(fleetScores[300])
+        .as("the early spike did not widen the range the series learned")
+        .isEqualTo(1.0);
+    assertThat(aloneScores[300])
+        .as("alone, the early spike became part of its range")
+        .isLessThan(1.0);
+  }
 }

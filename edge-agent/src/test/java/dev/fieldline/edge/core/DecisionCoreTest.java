@@ -1,11 +1,14 @@
 package dev.fieldline.edge.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.fieldline.edge.anomaly.DetectorSettings;
 import dev.fieldline.edge.core.filters.FilterSpec;
 import dev.fieldline.edge.core.rules.RuleKind;
 import dev.fieldline.edge.core.rules.RuleSpec;
 import dev.fieldline.schema.codec.AvroCodec;
+import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.FeatureUpdate;
 import dev.fieldline.schema.v1.Reading;
@@ -274,6 +277,92 @@ class DecisionCoreTest {
     assertThat(counters.filtered(FilterReason.RATE_LIMITED)).isEqualTo(1);
     assertThat(counters.filtered(FilterReason.DEADBAND)).isEqualTo(1);
     assertThat(counters.filtered(FilterReason.OUT_OF_RANGE)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldLetTheFleetsNormalStandInWhileADeviceWarmsUpAndAShadowRuleOnlyRecord() {
+    RuleSpec withFleet = anomaly("unusual", true, false);
+    RuleSpec alone = anomaly("unusual-alone", false, true);
+    DecisionCore core = core(List.of(), List.of(withFleet, alone));
+    feature = feature(3, 20, 1, 5_000); // learned band 17-23
+    for (int seq = 1; seq <= 10; seq++) {
+      send(core, seq, 20 + 0.1 * (seq % 3));
+    }
+    send(core, 11, 35);
+
+    assertThat(sink.decisions)
+        .as("only the detector with the fleet's normal knows 35 is unusual this early")
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.getRuleId()).isEqualTo("unusual");
+              assertThat(d.getReadingSeq()).isEqualTo(11);
+              assertThat(d.getFeatureVersion()).isEqualTo(3L);
+            });
+    assertThat(sink.commands).extracting(c -> c.getRuleId()).containsExactly("unusual");
+
+    // Past the warm-up: the early 35 stayed out of the range the first detector learned, while the
+    // second learned it as normal.
+    for (int seq = 12; seq <= 300; seq++) {
+      send(core, seq, 20 + 0.1 * (seq % 3));
+    }
+    send(core, 301, 30);
+    assertThat(fired(301)).containsExactly("unusual");
+
+    // Beyond both ranges, both fire; the shadow rule's decision is recorded, but it sends no
+    // command.
+    for (int seq = 302; seq <= 400; seq++) {
+      send(core, seq, 20 + 0.1 * (seq % 3));
+    }
+    send(core, 401, 45);
+    assertThat(fired(401)).containsExactlyInAnyOrder("unusual", "unusual-alone");
+    assertThat(sink.commands)
+        .filteredOn(c -> c.getReadingSeq() == 401)
+        .extracting(c -> c.getRuleId())
+        .containsExactly("unusual");
+  }
+
+  private List<String> fired(long seq) {
+    return sink.decisions.stream()
+        .filter(d -> d.getReadingSeq() == seq && !d.getAction().equals("clear"))
+        .map(d -> d.getRuleId())
+        .toList();
+  }
+
+  private static RuleSpec anomaly(String id, boolean fleetPriors, boolean shadow) {
+    return new RuleSpec(
+        id,
+        RuleKind.ANOMALY,
+        "chiller",
+        "temperature",
+        0.5,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        1,
+        1,
+        0,
+        "inspect",
+        Map.of(),
+        null,
+        DetectorSettings.defaults().withQuiet(5).withFleetPriors(fleetPriors),
+        shadow);
+  }
+
+  @Test
+  void shouldSketchTheAcceptedReadingsOfEveryWindow() {
+    DecisionCore core = core(List.of(), List.of());
+    for (int seq = 1; seq <= 50; seq++) {
+      send(core, seq, seq);
+    }
+    core.closeWindows(T0 + 30_000);
+
+    EdgeSummary summary = sink.summaries.get(0);
+    ValueSketch sketch = ValueSketch.fromBytes(summary.getSketch().array());
+    assertThat(sketch.count()).isEqualTo(summary.getStats().getCount()).isEqualTo(50);
+    assertThat(sketch.quantile(0)).isCloseTo(1, within(0.01));
+    assertThat(sketch.quantile(0.5)).isCloseTo(25, within(0.5));
+    assertThat(sketch.quantile(1)).isCloseTo(50, within(0.5));
   }
 
   @Test

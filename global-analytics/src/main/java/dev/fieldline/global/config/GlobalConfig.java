@@ -94,8 +94,19 @@ public class GlobalConfig implements Validated {
     /** An update is sent at least this often (in event time) while data flows, moved or not. */
     public Duration maxInterval = Duration.ofMinutes(10);
 
-    /** Thresholds sent to the edges: mean plus and minus this many standard deviations. */
+    /**
+     * Thresholds sent to the edges when the summaries carry no quantile sketches (edges before
+     * them): mean plus and minus this many standard deviations. With sketches, the thresholds come
+     * from the quantiles.
+     */
     public double thresholdSigmas = 3.0;
+
+    /**
+     * The FeatureUpdate version written: 2 (quantiles and the hour-of-day profile), or 1 while
+     * edges of the first release still run (they know only version 1 and drop what they cannot
+     * read; a writer must not get ahead of its readers). Upgrade the edges, then set 2.
+     */
+    public int schemaVersion = 2;
 
     /** A (device type, metric) silent this long forgets its horizon; its version is kept. */
     public Duration expireAfter = Duration.ofHours(1);
@@ -179,6 +190,9 @@ public class GlobalConfig implements Validated {
       problems.add("features.threshold-sigmas: must be a finite number above 0");
     }
     requirePositive(problems, "features.max-interval", features.maxInterval);
+    if (features.schemaVersion != 1 && features.schemaVersion != 2) {
+      problems.add("features.schema-version: 1 or 2, got " + features.schemaVersion);
+    }
     requirePositive(problems, "features.expire-after", features.expireAfter);
     if (features.expireAfter.compareTo(rollups.windowSize) <= 0) {
       problems.add("features.expire-after: must be longer than rollups.window-size");

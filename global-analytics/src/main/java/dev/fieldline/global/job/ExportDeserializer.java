@@ -2,9 +2,11 @@ package dev.fieldline.global.job;
 
 import dev.fieldline.global.model.ExportedAggregate;
 import dev.fieldline.global.model.InboundRecord;
+import dev.fieldline.global.model.SketchBytes;
 import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.codec.CodecException;
+import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import dev.fieldline.support.tracing.TraceParent;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +90,13 @@ final class ExportDeserializer implements KafkaRecordDeserializationSchema<Inbou
             && Double.isFinite(stats.getM2())
             && stats.getM2() >= 0)) {
       return "statistics are not finite (mean " + stats.getMean() + ", m2 " + stats.getM2() + ")";
+    }
+    if (avro.getSketch() != null) {
+      try {
+        ValueSketch.fromBytes(SketchBytes.of(avro.getSketch()));
+      } catch (IllegalArgumentException e) {
+        return "unreadable quantile sketch: " + e.getMessage();
+      }
     }
     return null;
   }

@@ -4,9 +4,12 @@ import dev.fieldline.global.model.GlobalRollup;
 import dev.fieldline.global.model.Outbound;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
+import dev.fieldline.schema.codec.SchemaCatalog;
+import dev.fieldline.schema.features.FleetFeatures;
+import dev.fieldline.schema.features.HourlyProfile;
 import dev.fieldline.schema.stats.RunningStats;
+import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.FeatureUpdate;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -24,24 +27,27 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns the global roll-ups of one (device type, metric) into versioned {@link FeatureUpdate}s for
- * the edges' z-score rules.
+ * the edges' z-score and anomaly rules ({@link FleetFeatures}).
  *
- * <p>It keeps the latest {@code horizonWindows} roll-ups, merges their statistics, and sends an
- * update when there are enough readings and either nothing was sent yet, the mean moved by more
- * than {@code tolerance} previous standard deviations, the deviation changed by more than that
- * fraction, or {@code maxInterval} of event time passed since the last one. Versions count up per
- * key and survive everything, also the expiry of a silent key's horizon, because the edges keep the
- * highest version they have seen.
+ * <p>It keeps the latest {@code horizonWindows} roll-ups, merges their statistics and quantile
+ * sketches, learns the hour-of-day profile from every roll-up it sees (also across a silence that
+ * forgets the horizon), and sends an update when there are enough readings and either nothing was
+ * sent yet, the mean moved by more than {@code tolerance} previous standard deviations, the
+ * deviation changed by more than that fraction, or {@code maxInterval} of event time passed since
+ * the last one. Versions count up per key and survive everything, also the expiry of a silent key's
+ * horizon, because the edges keep the highest version they have seen.
  */
 public final class FeatureComputer extends KeyedProcessFunction<String, GlobalRollup, Outbound> {
   private static final long serialVersionUID = 1L;
   private static final AvroCodec<FeatureUpdate> CODEC = AvroCodec.of(FeatureUpdate.class);
+  private static final String FIRST_VERSION = "FeatureUpdate-v1.avsc";
 
   private final FeatureSettings settings;
   private transient MapState<Long, GlobalRollup> horizon;
   private transient ValueState<SentFeature> lastSent;
   private transient ValueState<Long> version;
   private transient ValueState<Long> expiryTimer;
+  private transient ValueState<HourlyProfile> hourly;
   private transient Counter updatesSent;
 
   public FeatureComputer(FeatureSettings settings) {
@@ -60,6 +66,9 @@ public final class FeatureComputer extends KeyedProcessFunction<String, GlobalRo
             new ValueStateDescriptor<>("last-sent", TypeInformation.of(SentFeature.class)));
     version = state.getState(new ValueStateDescriptor<>("version", Types.LONG));
     expiryTimer = state.getState(new ValueStateDescriptor<>("expiry-timer", Types.LONG));
+    hourly =
+        state.getState(
+            new ValueStateDescriptor<>("hourly", TypeInformation.of(HourlyProfile.class)));
     updatesSent = getRuntimeContext().getMetricGroup().counter("featureUpdatesSent");
   }
 
@@ -78,55 +87,65 @@ public final class FeatureComputer extends KeyedProcessFunction<String, GlobalRo
     long horizonEnd = windows.lastEntry().getValue().windowEnd;
     renewExpiry(context, horizonEnd);
 
+    HourlyProfile hours = hourly.value() == null ? new HourlyProfile() : hourly.value();
+    hours.add(rollup.windowStart, rollup.stats.toRunningStats());
+    hourly.update(hours);
+
     RunningStats merged = new RunningStats();
+    ValueSketch sketch = null;
     TreeSet<String> regions = new TreeSet<>();
     for (GlobalRollup window : windows.values()) {
       merged.merge(window.stats.toRunningStats());
       regions.addAll(List.of(window.regions));
+      if (window.sketch != null) {
+        if (sketch == null) {
+          sketch = ValueSketch.fromBytes(window.sketch);
+        } else {
+          sketch.mergeBytes(window.sketch);
+        }
+      }
     }
     if (merged.count() < settings.minCount()) {
       return;
     }
     double stddev = merged.sampleVariance() > 0 ? Math.sqrt(merged.sampleVariance()) : 0.0;
     SentFeature previous = lastSent.value();
-    if (previous != null && !isDue(previous, merged.mean(), stddev, horizonEnd)) {
+    if (previous != null
+        && !FleetFeatures.isDue(
+            previous.mean,
+            previous.stddev,
+            previous.horizonEnd,
+            merged.mean(),
+            stddev,
+            horizonEnd,
+            settings.tolerance(),
+            settings.maxIntervalMs())) {
       return;
     }
     long next = version.value() == null ? 1 : version.value() + 1;
     version.update(next);
     lastSent.update(new SentFeature(merged.mean(), stddev, horizonEnd));
     FeatureUpdate update =
-        FeatureUpdate.newBuilder()
-            .setDeviceType(rollup.deviceType)
-            .setMetric(rollup.metric)
-            .setVersion(next)
-            .setComputedAt(Instant.ofEpochMilli(horizonEnd))
-            .setHorizonStart(Instant.ofEpochMilli(windows.firstKey()))
-            .setHorizonEnd(Instant.ofEpochMilli(horizonEnd))
-            .setCount(merged.count())
-            .setMean(merged.mean())
-            .setStddev(stddev)
-            .setP50(null)
-            .setP99(null)
-            .setLowerThreshold(merged.mean() - settings.thresholdSigmas() * stddev)
-            .setUpperThreshold(merged.mean() + settings.thresholdSigmas() * stddev)
-            .setRegions(new ArrayList<>(regions))
-            .build();
+        FleetFeatures.build(
+            rollup.deviceType,
+            rollup.metric,
+            next,
+            windows.firstKey(),
+            horizonEnd,
+            merged,
+            sketch,
+            hours,
+            new ArrayList<>(regions),
+            settings.thresholdSigmas());
     updatesSent.inc();
     out.collect(
         Outbound.of(
             Topics.GLOBAL_FEATURES.name(),
             Topics.featureKey(rollup.deviceType, rollup.metric),
-            CODEC.encode(update),
+            settings.schemaVersion() == 1
+                ? CODEC.encodeAs(update, SchemaCatalog.releasedVersion(FIRST_VERSION))
+                : CODEC.encode(update),
             horizonEnd));
-  }
-
-  private boolean isDue(SentFeature previous, double mean, double stddev, long horizonEnd) {
-    double tolerance = settings.tolerance();
-    boolean meanMoved = Math.abs(mean - previous.mean) > tolerance * previous.stddev;
-    boolean spreadMoved = Math.abs(stddev - previous.stddev) > tolerance * previous.stddev;
-    boolean intervalPassed = horizonEnd - previous.horizonEnd >= settings.maxIntervalMs();
-    return meanMoved || spreadMoved || intervalPassed;
   }
 
   private void renewExpiry(Context context, long horizonEnd) throws Exception {

@@ -13,6 +13,7 @@ import java.io.Serializable;
  * @param maxIntervalMs event time after which an update is sent even without movement
  * @param thresholdSigmas thresholds are mean plus and minus this many standard deviations
  * @param expireAfterMs event time of silence after which the horizon is forgotten
+ * @param schemaVersion the FeatureUpdate version written, 1 or 2
  */
 public record FeatureSettings(
     int horizonWindows,
@@ -20,8 +21,20 @@ public record FeatureSettings(
     double tolerance,
     long maxIntervalMs,
     double thresholdSigmas,
-    long expireAfterMs)
+    long expireAfterMs,
+    int schemaVersion)
     implements Serializable {
+
+  /** Settings that write the current FeatureUpdate version. */
+  public FeatureSettings(
+      int horizonWindows,
+      long minCount,
+      double tolerance,
+      long maxIntervalMs,
+      double thresholdSigmas,
+      long expireAfterMs) {
+    this(horizonWindows, minCount, tolerance, maxIntervalMs, thresholdSigmas, expireAfterMs, 2);
+  }
 
   public static FeatureSettings from(GlobalConfig.Features features) {
     return new FeatureSettings(
@@ -30,6 +43,7 @@ public record FeatureSettings(
         features.tolerance,
         features.maxInterval.toMillis(),
         features.thresholdSigmas,
-        features.expireAfter.toMillis());
+        features.expireAfter.toMillis(),
+        features.schemaVersion);
   }
 }

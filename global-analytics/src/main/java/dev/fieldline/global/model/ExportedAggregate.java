@@ -34,6 +34,9 @@ public class ExportedAggregate {
   public long restartCount;
   public long summaryCount;
 
+  /** The region's quantile sketch (device-type scope), encoded; null when it has none. */
+  public byte[] sketch;
+
   public ExportedAggregate() {}
 
   public static ExportedAggregate of(String sourceRegion, String key, RegionalAggregate avro) {
@@ -58,6 +61,7 @@ public class ExportedAggregate {
     a.missingCount = avro.getMissingCount();
     a.restartCount = avro.getRestartCount();
     a.summaryCount = avro.getSummaryCount();
+    a.sketch = SketchBytes.of(avro.getSketch());
     return a;
   }
 
@@ -82,6 +86,7 @@ public class ExportedAggregate {
         .setRestartCount(restartCount)
         .setSummaryCount(summaryCount)
         .setOriginRegion(originRegion)
+        .setSketch(sketch == null ? null : java.nio.ByteBuffer.wrap(sketch))
         .build();
   }
 

@@ -26,6 +26,9 @@ public class GlobalRollup {
   public long summaryCount;
   public long aggregateCount;
 
+  /** Every region's quantile sketch merged, encoded; null while none carried one. */
+  public byte[] sketch;
+
   /** Contributing regions, sorted. */
   public String[] regions = new String[0];
 
@@ -44,6 +47,7 @@ public class GlobalRollup {
     missingCount += aggregate.missingCount;
     restartCount += aggregate.restartCount;
     summaryCount += aggregate.summaryCount;
+    sketch = SketchBytes.merge(sketch, aggregate.sketch);
     aggregateCount++;
     regions = withRegion(regions, aggregate.originRegion);
     return this;
@@ -65,6 +69,7 @@ public class GlobalRollup {
     restartCount += other.restartCount;
     summaryCount += other.summaryCount;
     aggregateCount += other.aggregateCount;
+    sketch = SketchBytes.merge(sketch, other.sketch);
     for (String region : other.regions) {
       regions = withRegion(regions, region);
     }
@@ -92,6 +97,7 @@ public class GlobalRollup {
         .setSummaryCount(summaryCount)
         .setAggregateCount(aggregateCount)
         .setRegions(List.of(regions))
+        .setSketch(sketch == null ? null : java.nio.ByteBuffer.wrap(sketch))
         .build();
   }
 

@@ -11,7 +11,10 @@ import dev.fieldline.global.model.GlobalRollup;
 import dev.fieldline.global.model.Outbound;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
+import dev.fieldline.schema.codec.SchemaCatalog;
+import dev.fieldline.schema.features.FleetFeatures;
 import dev.fieldline.schema.stats.RunningStats;
+import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.FeatureUpdate;
 import java.time.Instant;
 import java.util.List;
@@ -125,6 +128,81 @@ class FeatureComputerTest {
   }
 
   @Test
+  void shouldLearnQuantilesFromEveryRegionsSketchesAndThresholdsFromThem() throws Exception {
+    harness = open(SETTINGS);
+    java.util.Random random = new java.util.Random(7);
+    double[] eu = new double[4_000];
+    double[] us = new double[4_000];
+    for (int i = 0; i < eu.length; i++) {
+      eu[i] = 20 + random.nextGaussian();
+      us[i] = 30 + 2 * random.nextGaussian();
+    }
+    push(sketched(rollup(T0, EU, eu), eu));
+    GlobalRollup second = sketched(rollup(T0, new String[] {"us-east"}, us), us);
+    push(second);
+
+    FeatureUpdate last = updates().get(updates().size() - 1);
+    double[] all = DoubleStream.concat(DoubleStream.of(eu), DoubleStream.of(us)).sorted().toArray();
+    assertThat(last.getQuantiles()).hasSize(FleetFeatures.LEVELS.length);
+    for (var quantile : last.getQuantiles()) {
+      double exact = all[(int) Math.floor(quantile.getLevel() * (all.length - 1))];
+      assertThat(quantile.getValue())
+          .as("q%s of both regions", quantile.getLevel())
+          .isCloseTo(exact, within(0.011 * Math.abs(exact) + 0.05));
+    }
+    double low = all[(int) Math.floor(0.001 * (all.length - 1))];
+    double high = all[(int) Math.floor(0.999 * (all.length - 1))];
+    double margin = FleetFeatures.MARGIN * (high - low);
+    assertThat(last.getLowerThreshold()).isCloseTo(low - margin, within(0.02 * high));
+    assertThat(last.getUpperThreshold()).isCloseTo(high + margin, within(0.02 * high));
+    assertThat(last.getP50()).isEqualTo(last.getQuantiles().get(4).getValue());
+  }
+
+  @Test
+  void shouldLearnWhatEachHourOfTheDayLooksLike() throws Exception {
+    harness = open(new FeatureSettings(2, 10, 0.0, 10 * MINUTE, 3.0, 300 * MINUTE));
+    long midnight = T0 - Math.floorMod(T0, 24 * 60 * MINUTE);
+    // Cooler at night, warmer at noon; only the last two windows are in the horizon, the profile
+    // keeps them all.
+    push(rollup(midnight + 2 * 60 * MINUTE, EU, around(10, 1, 20)));
+    push(rollup(midnight + 2 * 60 * MINUTE + MINUTE, EU, around(12, 1, 20)));
+    push(rollup(midnight + 12 * 60 * MINUTE, EU, around(30, 1, 20)));
+
+    FeatureUpdate last = updates().get(updates().size() - 1);
+    assertThat(last.getHourOfDay()).extracting(h -> h.getHour()).containsExactly(2, 12);
+    assertThat(last.getHourOfDay().get(0).getCount()).isEqualTo(40);
+    assertThat(last.getHourOfDay().get(0).getMean()).isCloseTo(11, within(1e-9));
+    assertThat(last.getHourOfDay().get(1).getMean()).isCloseTo(30, within(1e-9));
+    assertThat(last.getCount()).as("the horizon").isEqualTo(40);
+  }
+
+  @Test
+  void shouldWriteTheFirstVersionForEdgesOfTheFirstReleaseWhenSetTo() throws Exception {
+    harness = open(new FeatureSettings(3, 10, 0.5, 10 * MINUTE, 3.0, 30 * MINUTE, 1));
+    push(rollup(T0, EU, around(20, 2, 20)));
+
+    Outbound record = harness.extractOutputValues().get(0);
+    long fingerprint =
+        java.nio.ByteBuffer.wrap(record.value, 2, 8)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .getLong();
+    assertThat(fingerprint)
+        .isEqualTo(
+            SchemaCatalog.fingerprint(SchemaCatalog.releasedVersion("FeatureUpdate-v1.avsc")));
+    assertThat(updates().get(0).getMean()).isCloseTo(20, within(1e-9));
+  }
+
+  /** The roll-up with a quantile sketch of its values, as the regions send them. */
+  private static GlobalRollup sketched(GlobalRollup rollup, double[] values) {
+    ValueSketch sketch = ValueSketch.empty();
+    for (double value : values) {
+      sketch.add(value);
+    }
+    rollup.sketch = sketch.toBytes();
+    return rollup;
+  }
+
+  @Test
   void shouldForgetASilentKeyButKeepCountingVersions() throws Exception {
     harness = open(SETTINGS);
     push(rollup(T0, EU, around(20, 2, 20)));
@@ -134,7 +212,9 @@ class FeatureComputerTest {
     harness.processWatermark(T0 + 2 * MINUTE + 30 * MINUTE);
 
     assertThat(harness.numEventTimeTimers()).isZero();
-    assertThat(harness.numKeyedStateEntries()).as("only the version is kept").isEqualTo(1);
+    assertThat(harness.numKeyedStateEntries())
+        .as("only the version and the hour-of-day profile are kept")
+        .isEqualTo(2);
     push(rollup(T0 + 40 * MINUTE, EU, around(20, 2, 20)));
     assertThat(updates()).extracting(FeatureUpdate::getVersion).containsExactly(1L, 2L);
     assertThat(updates().get(1).getHorizonStart())

@@ -42,17 +42,24 @@ public final class RegionalCounters {
   /** Roll-ups the residency policy kept inside the region. */
   public final LongAdder withheld = new LongAdder();
 
+  /**
+   * Summaries whose quantile sketch could not be read: rolled up without it (their statistics and
+   * counts are good), so the region's quantiles miss their values.
+   */
+  public final LongAdder unreadableSketches = new LongAdder();
+
   public Map<String, LongAdder> all() {
-    return Map.of(
-        "summaries_in", summariesIn,
-        "readings_missing", readingsMissing,
-        "duplicates", duplicates,
-        "late_summaries", lateSummaries,
-        "future_summaries", futureSummaries,
-        "undecodable", undecodable,
-        "decisions_in", decisionsIn,
-        "aggregates_out", aggregatesOut,
-        "exported", exported,
-        "withheld", withheld);
+    return Map.ofEntries(
+        Map.entry("summaries_in", summariesIn),
+        Map.entry("readings_missing", readingsMissing),
+        Map.entry("duplicates", duplicates),
+        Map.entry("late_summaries", lateSummaries),
+        Map.entry("future_summaries", futureSummaries),
+        Map.entry("undecodable", undecodable),
+        Map.entry("decisions_in", decisionsIn),
+        Map.entry("aggregates_out", aggregatesOut),
+        Map.entry("exported", exported),
+        Map.entry("withheld", withheld),
+        Map.entry("unreadable_sketches", unreadableSketches));
   }
 }

@@ -185,7 +185,9 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     if (newDevice) {
       devices.put(deviceKey, 1L);
     }
-    state.add(summary, newDevice);
+    if (!state.add(summary, newDevice)) {
+      counters.unreadableSketches.increment();
+    }
     windows.put(windowKey, state);
   }
 
@@ -235,6 +237,8 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
             .setRestartCount(state.restartCount)
             .setSummaryCount(state.summaryCount)
             .setOriginRegion(region)
+            .setSketch(
+                state.sketch == null ? null : java.nio.ByteBuffer.wrap(state.sketch.toBytes()))
             .build();
     counters.aggregatesOut.increment();
     Record<String, RollupResult> out =

@@ -1,6 +1,7 @@
 package dev.fieldline.regional.topology;
 
 import dev.fieldline.schema.stats.RunningStats;
+import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.Stats;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -14,9 +15,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * has.
  */
 final class RollupState {
-  // Format 2 added missing readings and restarts; format 1 (a changelog written before) reads them
-  // as zero.
-  private static final byte FORMAT = 2;
+  // Format 3 added the quantile sketch, format 2 missing readings and restarts; a changelog written
+  // before reads them as none.
+  private static final byte FORMAT = 3;
+  private static final byte FORMAT_WITHOUT_SKETCH = 2;
   private static final byte FORMAT_WITHOUT_GAPS = 1;
 
   String siteId;
@@ -32,6 +34,14 @@ final class RollupState {
   long restartCount;
   long summaryCount;
 
+  /**
+   * The summaries' quantile sketches merged, device-type scope only (what the global job learns
+   * from; a site's quantiles would cost as much again and nobody reads them); null before any.
+   */
+  ValueSketch sketch;
+
+  private boolean sketched;
+
   private RollupState(RunningStats stats) {
     this.stats = stats;
   }
@@ -41,10 +51,16 @@ final class RollupState {
     state.siteId = siteScope ? first.getSiteId() : null;
     state.deviceType = first.getDeviceType();
     state.metric = first.getMetric();
+    state.sketched = !siteScope;
     return state;
   }
 
-  void add(EdgeSummary summary, boolean newDevice) {
+  /**
+   * Adds one summary.
+   *
+   * @return false when its sketch could not be read (the rest of it was added)
+   */
+  boolean add(EdgeSummary summary, boolean newDevice) {
     stats.merge(RunningStats.fromAvro(summary.getStats()));
     anomalyCount += summary.getAnomalyCount();
     decisionCount += summary.getDecisionCount();
@@ -56,6 +72,26 @@ final class RollupState {
     if (newDevice) {
       deviceCount++;
     }
+    if (!sketched || summary.getSketch() == null) {
+      return true;
+    }
+    try {
+      ValueSketch window = ValueSketch.fromBytes(bytes(summary.getSketch()));
+      if (sketch == null) {
+        sketch = window;
+      } else {
+        sketch.merge(window);
+      }
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static byte[] bytes(java.nio.ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
   }
 
   static Serde<RollupState> serde() {
@@ -85,13 +121,15 @@ final class RollupState {
         .putLong(summaryCount)
         .putLong(missingCount)
         .putLong(restartCount)
+        .putBoolean(sketched)
+        .putBytes(sketch == null ? null : sketch.toBytes())
         .toBytes();
   }
 
   private static RollupState fromBytes(byte[] bytes) {
     StateReader in = new StateReader(bytes);
     byte format = in.getByte();
-    if (format != FORMAT && format != FORMAT_WITHOUT_GAPS) {
+    if (format != FORMAT && format != FORMAT_WITHOUT_SKETCH && format != FORMAT_WITHOUT_GAPS) {
       throw new IllegalStateException("unknown roll-up state format " + format);
     }
     String siteId = in.getString();
@@ -116,9 +154,14 @@ final class RollupState {
     state.rejectedCount = in.getLong();
     state.filteredCount = in.getLong();
     state.summaryCount = in.getLong();
-    if (format == FORMAT) {
+    if (format >= FORMAT_WITHOUT_SKETCH) {
       state.missingCount = in.getLong();
       state.restartCount = in.getLong();
+    }
+    if (format == FORMAT) {
+      state.sketched = in.getBoolean();
+      byte[] sketch = in.getBytes();
+      state.sketch = sketch == null ? null : ValueSketch.fromBytes(sketch);
     }
     return state;
   }

@@ -31,6 +31,16 @@ final class StateReader {
     return buffer.getDouble();
   }
 
+  byte[] getBytes() {
+    int length = buffer.getInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    buffer.get(bytes);
+    return bytes;
+  }
+
   String getString() {
     int length = buffer.getInt();
     if (length < 0) {

@@ -50,6 +50,16 @@ final class StateWriter {
     return this;
   }
 
+  /** Length-prefixed bytes, -1 for null. */
+  StateWriter putBytes(byte[] value) {
+    if (value == null) {
+      return putInt(-1);
+    }
+    putInt(value.length);
+    ensure(value.length).put(value);
+    return this;
+  }
+
   byte[] toBytes() {
     return Arrays.copyOf(buffer.array(), buffer.position());
   }

@@ -12,6 +12,7 @@ import dev.fieldline.regional.residency.ResidencyPolicy;
 import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.stats.RunningStats;
+import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.RegionalAggregate;
@@ -443,6 +444,51 @@ class RegionalTopologyTest {
     assertThat(table.get("d1").restarts).isEqualTo(1);
     assertThat(table.get("d1").metrics.get("temperature").missing).isEqualTo(5);
     assertThat(table.get("d2").missing).isEqualTo(5);
+  }
+
+  @Test
+  void shouldMergeTheSummariesSketchesIntoTheDeviceTypeRollUpAndCountAnUnreadableOne() {
+    start(settings());
+    send(sketched(summary("gw-1", "site-a", "d1", "chiller", 0, 10, 20), 10, 20));
+    send(sketched(summary("gw-1", "site-a", "d1", "chiller", 10, 30), 30));
+    send(sketched(summary("gw-2", "site-b", "d2", "chiller", 0, 40, 50), 40, 50));
+    EdgeSummary garbled =
+        EdgeSummary.newBuilder(summary("gw-2", "site-b", "d3", "chiller", 20, 60))
+            .setSketch(java.nio.ByteBuffer.wrap(new byte[] {9, 9, 9}))
+            .build();
+    send(garbled);
+    advanceStreamTimeTo(71);
+
+    Map<String, RegionalAggregate> out = finalAggregatesByKey();
+    RegionalAggregate chillers = out.get("type|chiller|temperature");
+    assertThat(chillers.getStats().getCount())
+        .as("the garbled sketch's summary still counts")
+        .isEqualTo(6);
+    ValueSketch merged = ValueSketch.fromBytes(bytes(chillers.getSketch()));
+    assertThat(merged.count()).isEqualTo(5);
+    assertThat(merged.quantile(0)).isCloseTo(10, within(0.1));
+    assertThat(merged.quantile(0.5)).isCloseTo(30, within(0.3));
+    assertThat(merged.quantile(1)).isCloseTo(50, within(0.5));
+    assertThat(out.get("site|site-a|chiller|temperature").getSketch())
+        .as("sites are not sketched")
+        .isNull();
+    assertThat(counters.unreadableSketches.sum()).isEqualTo(1);
+  }
+
+  private static EdgeSummary sketched(EdgeSummary summary, double... values) {
+    ValueSketch sketch = ValueSketch.empty();
+    for (double value : values) {
+      sketch.add(value);
+    }
+    return EdgeSummary.newBuilder(summary)
+        .setSketch(java.nio.ByteBuffer.wrap(sketch.toBytes()))
+        .build();
+  }
+
+  private static byte[] bytes(java.nio.ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
   }
 
   private static EdgeSummary gaps(EdgeSummary summary, long missing, long restarts) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
@@ -63,6 +64,38 @@ public final class AvroCodec<T extends SpecificRecord> {
           buffer.arrayOffset() + buffer.limit());
     } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
       throw new CodecException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Encodes {@code record} with an older released version of its schema, for readers that know only
+   * that version (a writer must not get ahead of its readers): the older version's fields, taken
+   * from the record by name; a field the record no longer has gets the older default.
+   *
+   * @throws CodecException when the older version is not a schema of this record type
+   */
+  public byte[] encodeAs(T record, Schema older) {
+    if (!older.getFullName().equals(schema.getFullName())) {
+      throw new CodecException(
+          "cannot encode " + type.getSimpleName() + " as " + older.getFullName(), null);
+    }
+    GenericData.Record projected = new GenericData.Record(older);
+    for (Schema.Field field : older.getFields()) {
+      Schema.Field current = schema.getField(field.name());
+      projected.put(
+          field.pos(),
+          current != null ? record.get(current.pos()) : GenericData.get().getDefaultValue(field));
+    }
+    try {
+      ByteBuffer buffer =
+          new BinaryMessageEncoder<GenericData.Record>(model, older).encode(projected);
+      return Arrays.copyOfRange(
+          buffer.array(),
+          buffer.arrayOffset() + buffer.position(),
+          buffer.arrayOffset() + buffer.limit());
+    } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
+      throw new CodecException(
+          "cannot encode " + type.getSimpleName() + " as an older version: " + e.getMessage(), e);
     }
   }
 

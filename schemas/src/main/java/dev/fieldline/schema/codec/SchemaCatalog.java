@@ -68,6 +68,15 @@ public final class SchemaCatalog implements SchemaStore {
     return new SchemaCatalog(all);
   }
 
+  /** The same catalog without the given versions, e.g. to stand for an earlier release's. */
+  public SchemaCatalog without(Schema... versions) {
+    Map<Long, Schema> rest = new java.util.HashMap<>(byFingerprint);
+    for (Schema version : versions) {
+      rest.remove(fingerprint(version));
+    }
+    return new SchemaCatalog(rest.values());
+  }
+
   @Override
   public Schema findByFingerprint(long fingerprint) {
     return byFingerprint.get(fingerprint);
@@ -109,22 +118,39 @@ public final class SchemaCatalog implements SchemaStore {
     byFingerprint.put(fingerprint(schema), schema);
   }
 
+  /**
+   * One earlier released version by its file name in the released folder, e.g. {@code
+   * FeatureUpdate-v1.avsc}: what readers of that release know.
+   *
+   * @throws IllegalArgumentException when no such version is listed
+   */
+  public static Schema releasedVersion(String file) {
+    if (!releasedFileNames().contains(file)) {
+      throw new IllegalArgumentException(
+          "no released schema " + file + "; released: " + releasedFileNames());
+    }
+    return load(file);
+  }
+
   private static List<Schema> loadReleased() {
     List<Schema> schemas = new ArrayList<>(CURRENT);
     for (String file : releasedFileNames()) {
-      try (InputStream in = SchemaCatalog.class.getResourceAsStream(RELEASED_DIR + file)) {
-        if (in == null) {
-          throw new IllegalStateException(
-              "released schema " + file + " is listed in index.txt but missing");
-        }
-        // Each file is a self-contained schema; its own parser lets it reuse current names.
-        Schema.Parser parser = new Schema.Parser();
-        schemas.add(parser.parse(in));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read released schema " + file, e);
-      }
+      schemas.add(load(file));
     }
     return schemas;
+  }
+
+  private static Schema load(String file) {
+    try (InputStream in = SchemaCatalog.class.getResourceAsStream(RELEASED_DIR + file)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "released schema " + file + " is listed in index.txt but missing");
+      }
+      // Each file is a self-contained schema; its own parser lets it reuse current names.
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read released schema " + file, e);
+    }
   }
 
   private static List<String> releasedFileNames() {

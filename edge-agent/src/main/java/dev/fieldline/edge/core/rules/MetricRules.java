@@ -1,5 +1,6 @@
 package dev.fieldline.edge.core.rules;
 
+import dev.fieldline.edge.anomaly.FleetNormal;
 import dev.fieldline.schema.v1.FeatureUpdate;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,10 @@ public final class MetricRules {
   private final RuleState[] states;
   private double previousValue = Double.NaN;
   private long previousTime;
+
+  // The fleet's normal derived from the latest features, once per update (not per reading).
+  private FeatureUpdate fleetOf;
+  private FleetNormal fleet;
 
   private MetricRules(RuleState[] states) {
     this.states = states;
@@ -68,7 +73,13 @@ public final class MetricRules {
           measured = Math.abs(value - features.getMean()) / features.getStddev();
           featureVersion = features.getVersion();
         }
-        case ANOMALY -> measured = state.detector.score(value, time);
+        case ANOMALY -> {
+          FleetNormal prior = rule.detector().fleetPriors() ? fleet(features) : null;
+          measured = state.detector.score(value, time, prior);
+          if (prior != null) {
+            featureVersion = prior.version();
+          }
+        }
         default -> throw new IllegalStateException(rule.kind().name());
       }
       boolean triggered = triggered(rule, measured);
@@ -87,6 +98,14 @@ public final class MetricRules {
     previousValue = value;
     previousTime = time;
     return anomaly;
+  }
+
+  private FleetNormal fleet(FeatureUpdate features) {
+    if (features != fleetOf) {
+      fleetOf = features;
+      fleet = FleetNormal.of(features);
+    }
+    return fleet;
   }
 
   private static boolean triggered(RuleSpec rule, double measured) {

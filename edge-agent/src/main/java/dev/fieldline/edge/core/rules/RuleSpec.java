@@ -32,6 +32,8 @@ import java.util.Map;
  * @param args command arguments
  * @param clearAction command action on clearing, or null for none
  * @param detector anomaly rules: how the metric's detector adapts and how long it stays quiet
+ * @param shadow a rule under evaluation: its decisions are recorded as any other's, but it sends no
+ *     command
  */
 public record RuleSpec(
     String id,
@@ -48,10 +50,47 @@ public record RuleSpec(
     String action,
     Map<String, String> args,
     String clearAction,
-    DetectorSettings detector) {
+    DetectorSettings detector,
+    boolean shadow) {
 
   public RuleSpec {
     args = Map.copyOf(args);
+  }
+
+  /** A rule that acts (not a shadow). */
+  public RuleSpec(
+      String id,
+      RuleKind kind,
+      String deviceType,
+      String metric,
+      double above,
+      double below,
+      double clearAbove,
+      double clearBelow,
+      int debounceN,
+      int debounceM,
+      long minFeatureCount,
+      String action,
+      Map<String, String> args,
+      String clearAction,
+      DetectorSettings detector) {
+    this(
+        id,
+        kind,
+        deviceType,
+        metric,
+        above,
+        below,
+        clearAbove,
+        clearBelow,
+        debounceN,
+        debounceM,
+        minFeatureCount,
+        action,
+        args,
+        clearAction,
+        detector,
+        false);
   }
 
   /** A rule whose detector (if it is an anomaly rule) has the default settings. */
