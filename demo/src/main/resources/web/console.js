@@ -194,20 +194,27 @@ function drawQuality(frame) {
       cell(row, percent(k.recall), true);
       cell(row, text(k.delayP50Ms), true);
       cell(row, text(k.delayP95Ms), true);
-      cell(row, k.inWarmUp, true);
+      cell(row, `${k.detectedInWarmUp}/${k.inWarmUp}`, true);
       body.appendChild(row);
     }
-    const all = document.createElement('tr');
-    all.className = 'total';
-    cell(all, r.region);
-    cell(all, 'all');
-    cell(all, q.episodes, true);
-    cell(all, q.detected, true);
-    cell(all, percent(q.recall), true);
-    cell(all, `${q.decisions} decisions, ${q.outsideEpisodes} outside any episode: precision ${percent(q.precision)}`)
-      .colSpan = 3;
-    body.appendChild(all);
+    total(body, r.region, 'all', q, 'total');
+    // The same rules as shadows with the global features withheld: what the loop adds.
+    total(body, r.region, 'without features', r.anomalyDetectionWithoutFeatures, 'total withheld');
   }
+}
+
+function total(body, region, label, q, className) {
+  const row = document.createElement('tr');
+  row.className = className;
+  cell(row, region);
+  cell(row, label);
+  cell(row, q.episodes, true);
+  cell(row, q.detected, true);
+  cell(row, percent(q.recall), true);
+  cell(row, `${q.decisions} decisions, ${q.outsideEpisodes} outside any episode: precision ${percent(q.precision)}`)
+    .colSpan = 2;
+  cell(row, `${q.detectedInWarmUp}/${q.inWarmUp}`, true);
+  body.appendChild(row);
 }
 
 function drawFeatures(frame) {

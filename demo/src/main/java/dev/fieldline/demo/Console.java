@@ -260,7 +260,8 @@ final class Console {
         globalIn,
         watch.zscoreDecisions.get(),
         features,
-        LiveFrame.Quality.of(DetectionQuality.of(stack, watch)));
+        LiveFrame.Quality.of(DetectionQuality.of(stack, watch, false)),
+        LiveFrame.Quality.of(DetectionQuality.of(stack, watch, true)));
   }
 
   /** Names the web console in every frame's first line. */

@@ -175,7 +175,9 @@ final class Demo implements AutoCloseable {
     }
     result.print(out, behind);
     for (RegionStack stack : stacks.values()) {
-      quality(stack.region).print(out, stack.region);
+      quality(stack.region).print(out, stack.region, "with the global features");
+      withheld(stack.region).print(out, stack.region, "features withheld (shadow rules)");
+      DetectionQuality.printLoop(out, stack.region, quality(stack.region), withheld(stack.region));
     }
     if (traces != null) {
       printOneReadingsPath(out);
@@ -290,7 +292,12 @@ final class Demo implements AutoCloseable {
 
   /** How the region's anomaly decisions match its simulator's episodes, so far. */
   DetectionQuality quality(String region) {
-    return DetectionQuality.of(stacks.get(region), watches.get(region));
+    return DetectionQuality.of(stacks.get(region), watches.get(region), false);
+  }
+
+  /** The same for the shadow rules that run with the global features withheld. */
+  DetectionQuality withheld(String region) {
+    return DetectionQuality.of(stacks.get(region), watches.get(region), true);
   }
 
   /** The port of the global job's Flink REST API (loopback). */

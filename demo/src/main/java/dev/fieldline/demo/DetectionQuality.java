@@ -23,8 +23,20 @@ final class DetectionQuality {
   /** A fired anomaly decision, as it reached edge.decisions. */
   record Decision(String deviceId, String metric, long seq, long eventTime) {}
 
+  /**
+   * The demo runs every anomaly rule twice: as configured, and as a shadow rule of this id suffix
+   * with the global features withheld, so that the console shows what the loop adds.
+   */
+  static final String WITHHELD_SUFFIX = "-without-features";
+
   /** One kind's line. */
-  record Row(EpisodeKind kind, int episodes, int detected, int inWarmUp, long[] delaysMs) {
+  record Row(
+      EpisodeKind kind,
+      int episodes,
+      int detected,
+      int inWarmUp,
+      int detectedInWarmUp,
+      long[] delaysMs) {
     double recall() {
       return episodes == 0 ? Double.NaN : detected / (double) episodes;
     }
@@ -59,7 +71,7 @@ final class DetectionQuality {
     Map<EpisodeKind, List<Long>> delays = new EnumMap<>(EpisodeKind.class);
     java.util.Set<Decision> used = new java.util.HashSet<>();
     for (Episode e : episodes) {
-      int[] c = counts.computeIfAbsent(e.kind(), k -> new int[3]);
+      int[] c = counts.computeIfAbsent(e.kind(), k -> new int[4]);
       List<Decision> candidates = byMetric.getOrDefault(e.deviceId() + "/" + e.metric(), List.of());
       Decision first = null;
       for (Decision d : candidates) {
@@ -72,6 +84,9 @@ final class DetectionQuality {
       }
       if (e.firstSeq() <= SeriesDetector.WARM_UP) {
         c[2]++;
+        if (first != null) {
+          c[3]++;
+        }
         continue;
       }
       c[0]++;
@@ -84,18 +99,22 @@ final class DetectionQuality {
     }
     List<Row> rows = new ArrayList<>();
     for (EpisodeKind kind : EpisodeKind.values()) {
-      int[] c = counts.getOrDefault(kind, new int[3]);
+      int[] c = counts.getOrDefault(kind, new int[4]);
       long[] d = delays.getOrDefault(kind, List.of()).stream().mapToLong(Long::longValue).toArray();
-      rows.add(new Row(kind, c[0], c[1], c[2], d));
+      rows.add(new Row(kind, c[0], c[1], c[2], c[3], d));
     }
     return new DetectionQuality(rows, decisions.size(), used.size());
   }
 
-  /** A region's quality so far: its fleet's episodes against its edge's anomaly decisions. */
-  static DetectionQuality of(RegionStack stack, PipelineWatch watch) {
+  /**
+   * A region's quality so far: its fleet's episodes against its edge's anomaly decisions, those of
+   * the rules as configured or (withheld) those of their shadows without the global features.
+   */
+  static DetectionQuality of(RegionStack stack, PipelineWatch watch, boolean withheld) {
+    List<Decision> source = withheld ? watch.withheldDecisions : watch.anomalyDecisions;
     List<Decision> decisions;
-    synchronized (watch.anomalyDecisions) {
-      decisions = List.copyOf(watch.anomalyDecisions);
+    synchronized (source) {
+      decisions = List.copyOf(source);
     }
     return of(stack.simulator.ledger().episodes(), decisions);
   }
@@ -112,37 +131,69 @@ final class DetectionQuality {
     return episodes() == 0 ? Double.NaN : detected() / (double) episodes();
   }
 
+  int inWarmUp() {
+    return rows.stream().mapToInt(Row::inWarmUp).sum();
+  }
+
+  int detectedInWarmUp() {
+    return rows.stream().mapToInt(Row::detectedInWarmUp).sum();
+  }
+
+  /** Recall over every episode, those that began while the detectors warmed up included. */
+  double recallWithWarmUp() {
+    int all = episodes() + inWarmUp();
+    return all == 0 ? Double.NaN : (detected() + detectedInWarmUp()) / (double) all;
+  }
+
   /** Share of decisions that fall in an episode. */
   double precision() {
     return decisions == 0 ? Double.NaN : explained / (double) decisions;
   }
 
-  void print(PrintStream out, String region) {
+  void print(PrintStream out, String region, String which) {
     out.printf(
-        "anomaly detection in %s (rules of type anomaly against the simulator's episodes):%n",
-        region);
+        "anomaly detection in %s, %s (rules of type anomaly against the simulator's episodes):%n",
+        region, which);
     out.printf(
         "  %-13s %8s %8s %7s %10s %10s %9s%n",
         "kind", "episodes", "detected", "recall", "delay p50", "delay p95", "warm-up");
     for (Row row : rows) {
       out.printf(
-          "  %-13s %8d %8d %7s %10s %10s %9d%n",
+          "  %-13s %8d %8d %7s %10s %10s %9s%n",
           row.kind().id(),
           row.episodes(),
           row.detected(),
           percent(row.recall()),
           millis(row.delay(50)),
           millis(row.delay(95)),
-          row.inWarmUp());
+          row.detectedInWarmUp() + "/" + row.inWarmUp());
     }
     out.printf(
-        "  all           %8d %8d %7s; %d decisions, %d outside any episode, precision %s%n",
+        "  all           %8d %8d %7s %21s %9s; %d decisions, %d outside any episode,"
+            + " precision %s%n",
         episodes(),
         detected(),
         percent(recall()),
+        "",
+        detectedInWarmUp() + "/" + inWarmUp(),
         decisions,
         decisions - explained,
         percent(precision()));
+  }
+
+  /** One line: what the global features add to the same detector, in the same run. */
+  static void printLoop(
+      PrintStream out, String region, DetectionQuality with, DetectionQuality without) {
+    out.printf(
+        "what the global features add in %s: recall %s -> %s (with the warm-up %s -> %s),"
+            + " precision %s -> %s%n",
+        region,
+        percent(without.recall()),
+        percent(with.recall()),
+        percent(without.recallWithWarmUp()),
+        percent(with.recallWithWarmUp()),
+        percent(without.precision()),
+        percent(with.precision()));
   }
 
   private static String percent(double share) {

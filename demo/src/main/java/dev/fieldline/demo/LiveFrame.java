@@ -57,7 +57,8 @@ record LiveFrame(
       long globalIn,
       long zscoreDecisions,
       List<Feature> features,
-      Quality anomalyDetection) {}
+      Quality anomalyDetection,
+      Quality anomalyDetectionWithoutFeatures) {}
 
   /**
    * A feature update as this region's edge applied it: learned from data up to {@code computedAt}
@@ -67,14 +68,20 @@ record LiveFrame(
   record Feature(
       String key, long version, double mean, double stddev, long computedAt, Long appliedAt) {}
 
-  /** The anomaly rules against the simulator's episodes so far, per kind and together. */
+  /**
+   * The anomaly rules against the simulator's episodes so far, per kind and together; episodes that
+   * began in the detectors' warm-up apart ({@code inWarmUp}, of which {@code detectedInWarmUp}).
+   */
   record Quality(
       List<QualityRow> kinds,
       int episodes,
       int detected,
+      int inWarmUp,
+      int detectedInWarmUp,
       int decisions,
       int outsideEpisodes,
       Double recall,
+      Double recallWithWarmUp,
       Double precision) {
     static Quality of(DetectionQuality quality) {
       return new Quality(
@@ -88,13 +95,17 @@ record LiveFrame(
                           share(row.recall()),
                           row.delay(50) < 0 ? null : row.delay(50),
                           row.delay(95) < 0 ? null : row.delay(95),
-                          row.inWarmUp()))
+                          row.inWarmUp(),
+                          row.detectedInWarmUp()))
               .toList(),
           quality.episodes(),
           quality.detected(),
+          quality.inWarmUp(),
+          quality.detectedInWarmUp(),
           quality.decisions,
           quality.decisions - quality.explained,
           share(quality.recall()),
+          share(quality.recallWithWarmUp()),
           share(quality.precision()));
     }
 
@@ -111,7 +122,8 @@ record LiveFrame(
       Double recall,
       Long delayP50Ms,
       Long delayP95Ms,
-      int inWarmUp) {}
+      int inWarmUp,
+      int detectedInWarmUp) {}
 
   /** Export visible in its region to copy visible in the other region. */
   record Lag(Long p50Ms, Long p99Ms, long copies) {}

@@ -64,6 +64,10 @@ final class PipelineWatch implements AutoCloseable {
   final List<DetectionQuality.Decision> anomalyDecisions =
       java.util.Collections.synchronizedList(new ArrayList<>());
 
+  /** The same for the shadow rules that run with the global features withheld. */
+  final List<DetectionQuality.Decision> withheldDecisions =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+
   final AtomicLong regionalReadings = new AtomicLong();
   final AtomicLong regionalRecords = new AtomicLong();
   final AtomicLong exportRecords = new AtomicLong();
@@ -159,12 +163,15 @@ final class PipelineWatch implements AutoCloseable {
         zscoreDecisions.incrementAndGet();
       }
       if ("anomaly".equals(d.getRuleType()) && !"clear".equals(d.getAction())) {
-        anomalyDecisions.add(
-            new DetectionQuality.Decision(
-                d.getDeviceId(),
-                d.getMetric(),
-                d.getReadingSeq(),
-                d.getReadingEventTime().toEpochMilli()));
+        (d.getRuleId().endsWith(DetectionQuality.WITHHELD_SUFFIX)
+                ? withheldDecisions
+                : anomalyDecisions)
+            .add(
+                new DetectionQuality.Decision(
+                    d.getDeviceId(),
+                    d.getMetric(),
+                    d.getReadingSeq(),
+                    d.getReadingEventTime().toEpochMilli()));
       }
       decisionLatency.record(d.getDecisionLatencyNanos() / 1_000);
     } else if (topic.equals(Topics.REGIONAL_AGGREGATES.name())) {

@@ -122,7 +122,8 @@ class WebConsoleIT {
               .map(line -> line.trim().split(" +"))
               .map(parts -> parts[1] + " " + parts[2])
               .toList();
-      assertThat(pageQuality).hasSize(2).containsExactlyElementsOf(printedQuality);
+      // Per region: the rules with the global features, then their shadows without them.
+      assertThat(pageQuality).hasSize(4).containsExactlyElementsOf(printedQuality);
       // Residency on the page: us-east's global view holds eu-west's sites, never their ids.
       Set<String> euInside = demo.watches().get("eu-west").ownSites;
       List<List<String>> held =

@@ -17,9 +17,10 @@ package dev.fieldline.edge.anomaly;
  *       its typical error.
  * </ul>
  *
- * With the fleet's normal ({@link FleetNormal}, learned by the global job across regions), a series
- * that is new or restarted does not start from nothing: during its warm-up, a value outside the
- * fleet's learned band scores 1, and its daily profile starts from the fleet's hour-of-day means.
+ * With the fleet's normal ({@link FleetNormal}, learned by the global job across regions), a value
+ * outside the fleet's learned band scores 1 and stays out of the series' own range: a series that
+ * is new or restarted does not start from nothing, and one that saw an anomaly does not take it for
+ * normal. Its daily profile starts from the fleet's hour-of-day means.
  *
  * <p>Each error becomes a raw score in [0, 1] whose recent average is judged against its own
  * long-term distribution ({@link Likelihood}, after Numenta's anomaly likelihood). After a score at
@@ -66,9 +67,7 @@ public final class SeriesDetector {
   /**
    * Scores {@code value} taken at {@code epochMillis}, then learns it.
    *
-   * @param fleet the fleet's normal for this metric (the global features), or null for none: while
-   *     the series warms up, a value outside the fleet's learned band scores 1 and stays out of the
-   *     series' own range, and the daily profile starts from the fleet's hours
+   * @param fleet the fleet's normal for this metric (the global features), or null for none
    */
   public double score(double value, long epochMillis, FleetNormal fleet) {
     seen++;
@@ -83,9 +82,12 @@ public final class SeriesDetector {
     // noisy series sets new records now and then without anything being wrong.
     double margin = Math.max(MARGIN * (max - min), NOISE * spread);
     boolean novel = warm && max > min && (value > max + margin || value < min - margin);
-    // A series still warming up has no range of its own yet: the fleet's stands in, and what lies
-    // outside it is kept out of the range the series is learning.
-    boolean outsideFleet = !warm && fleet != null && fleet.outside(value);
+    // The fleet's learned band: while the series warms up it has no range of its own, and later
+    // its own range may hold an anomaly it saw; what lies outside the band is kept out of the range
+    // it learns. A series whose own level (its recent average while it warms up) lies outside the
+    // band has a normal of its own, and only its own history speaks for it.
+    boolean outsideFleet =
+        fleet != null && fleet.outside(value) && !fleet.outside(warm ? level : mean);
     double error = Math.abs(value - mean);
     step.add(raw(error, spread));
     int slot = (int) (Math.floorMod(epochMillis, DAY_MS) * SLOTS / DAY_MS);
@@ -104,7 +106,7 @@ public final class SeriesDetector {
     }
     double score = 0;
     if (warm) {
-      score = novel ? 1.0 : periodic ? daily.score() : step.score();
+      score = novel || outsideFleet ? 1.0 : periodic ? daily.score() : step.score();
     } else if (outsideFleet) {
       score = 1.0;
     }

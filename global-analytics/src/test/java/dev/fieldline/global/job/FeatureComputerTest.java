@@ -150,8 +150,8 @@ class FeatureComputerTest {
           .as("q%s of both regions", quantile.getLevel())
           .isCloseTo(exact, within(0.011 * Math.abs(exact) + 0.05));
     }
-    double low = all[(int) Math.floor(0.001 * (all.length - 1))];
-    double high = all[(int) Math.floor(0.999 * (all.length - 1))];
+    double low = all[(int) Math.floor(FleetFeatures.LOW * (all.length - 1))];
+    double high = all[(int) Math.floor(FleetFeatures.HIGH * (all.length - 1))];
     double margin = FleetFeatures.MARGIN * (high - low);
     assertThat(last.getLowerThreshold()).isCloseTo(low - margin, within(0.02 * high));
     assertThat(last.getUpperThreshold()).isCloseTo(high + margin, within(0.02 * high));

@@ -14,8 +14,11 @@ import java.util.List;
  * for the global job and for the detection benchmark, which replays the same learning.
  *
  * <p>Thresholds come from the quantiles when the horizon's summaries carried sketches: the band
- * from {@link #LOW} to {@link #HIGH} widened on each side by {@link #MARGIN} of its width, so that
- * a reading outside it is rarer than one in a thousand of the fleet's and clearly apart from them.
+ * from the {@link #LOW} to the {@link #HIGH} quantile, widened on each side by {@link #MARGIN} of
+ * its width (fences in the spirit of Tukey's, on wider quantiles). The data they are learned from
+ * holds the anomalies too; quantiles this far in ignore them as long as each tail has less than 5 %
+ * of them, where the extreme quantiles would be the anomalies themselves. For Gaussian data the
+ * band is the mean plus and minus 4.9 standard deviations: one reading in a million outside.
  * Without sketches (summaries from edges before them), the mean plus and minus {@code
  * thresholdSigmas} standard deviations, as before.
  */
@@ -23,9 +26,9 @@ public final class FleetFeatures {
   /** Quantile levels sent, ascending. */
   public static final double[] LEVELS = {0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999};
 
-  public static final double LOW = 0.001;
-  public static final double HIGH = 0.999;
-  public static final double MARGIN = 0.1;
+  public static final double LOW = 0.05;
+  public static final double HIGH = 0.95;
+  public static final double MARGIN = 1.0;
 
   private FleetFeatures() {}
 
