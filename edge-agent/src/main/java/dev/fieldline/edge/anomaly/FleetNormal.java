@@ -11,15 +11,23 @@ import java.util.Arrays;
  * mean per hour of the day. Immutable; built once per update and device metric.
  */
 public final class FleetNormal {
+  /**
+   * Devices a fleet needs before its band speaks for a device that has a range of its own: one
+   * device's past is already in its own detector, and a handful say little about the next.
+   */
+  public static final long FLEET = 5;
+
   final double low;
   final double high;
   final long version;
+  final boolean pooled;
   private final float[] hourMean;
 
-  private FleetNormal(double low, double high, long version, float[] hourMean) {
+  private FleetNormal(double low, double high, long version, boolean pooled, float[] hourMean) {
     this.low = low;
     this.high = high;
     this.version = version;
+    this.pooled = pooled;
     this.hourMean = hourMean;
   }
 
@@ -42,7 +50,11 @@ public final class FleetNormal {
       }
     }
     return new FleetNormal(
-        update.getLowerThreshold(), update.getUpperThreshold(), update.getVersion(), hours);
+        update.getLowerThreshold(),
+        update.getUpperThreshold(),
+        update.getVersion(),
+        update.getDevices() >= FLEET,
+        hours);
   }
 
   /** The feature update's version, carried by the decisions it informed. */

@@ -83,11 +83,15 @@ public final class SeriesDetector {
     double margin = Math.max(MARGIN * (max - min), NOISE * spread);
     boolean novel = warm && max > min && (value > max + margin || value < min - margin);
     // The fleet's learned band: while the series warms up it has no range of its own, and later
-    // its own range may hold an anomaly it saw; what lies outside the band is kept out of the range
-    // it learns. A series whose own level (its recent average while it warms up) lies outside the
-    // band has a normal of its own, and only its own history speaks for it.
+    // its own range may hold an anomaly it saw (when the band pools a fleet: a single device's past
+    // is its own history again); what lies outside the band is kept out of the range it learns. A
+    // series whose own level (its recent average while it warms up) lies outside the band has a
+    // normal of its own, and only its own history speaks for it.
     boolean outsideFleet =
-        fleet != null && fleet.outside(value) && !fleet.outside(warm ? level : mean);
+        fleet != null
+            && (!warm || fleet.pooled)
+            && fleet.outside(value)
+            && !fleet.outside(warm ? level : mean);
     double error = Math.abs(value - mean);
     step.add(raw(error, spread));
     int slot = (int) (Math.floorMod(epochMillis, DAY_MS) * SLOTS / DAY_MS);

@@ -152,4 +152,44 @@ class SeriesDetectorTest {
         .as("alone, the early spike became part of its range")
         .isLessThan(1.0);
   }
+
+  @Test
+  void aFleetsBandSpeaksAfterTheWarmUpOnlyWhenItPoolsAFleet() {
+    double[] values = noisy(400, 6);
+    values[20] = 70; // seen before any features: it becomes part of the series' own range
+    values[300] = 66;
+    double[] pooled = runWithFleetFrom(200, values, band(FleetNormal.FLEET));
+    double[] single = runWithFleetFrom(200, values, band(1));
+
+    assertThat(pooled[300]).as("outside a fleet's band").isEqualTo(1.0);
+    assertThat(single[300]).as("one device's band is its own past again").isLessThan(1.0);
+    assertThat(max(pooled, 101, 300)).as("ordinary values stay silent").isLessThan(0.5);
+  }
+
+  private static double[] runWithFleetFrom(int from, double[] values, FleetNormal fleet) {
+    SeriesDetector detector = new SeriesDetector(DetectorSettings.defaults());
+    double[] scores = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      scores[i] = detector.score(values[i], START + i * STEP, i >= from ? fleet : null);
+    }
+    return scores;
+  }
+
+  private static FleetNormal band(long devices) {
+    return FleetNormal.of(
+        dev.fieldline.schema.v1.FeatureUpdate.newBuilder()
+            .setDeviceType("chiller")
+            .setMetric("temperature")
+            .setVersion(1)
+            .setComputedAt(java.time.Instant.ofEpochMilli(START))
+            .setHorizonStart(java.time.Instant.ofEpochMilli(START))
+            .setHorizonEnd(java.time.Instant.ofEpochMilli(START))
+            .setCount(10_000)
+            .setMean(50)
+            .setStddev(1)
+            .setLowerThreshold(45)
+            .setUpperThreshold(55)
+            .setDevices(devices)
+            .build());
+  }
 }

@@ -22,6 +22,50 @@ class RulesFileTest {
         .extracting(r -> r.kind())
         .contains(RuleKind.THRESHOLD, RuleKind.RATE_OF_CHANGE, RuleKind.ZSCORE, RuleKind.ANOMALY);
     assertThat(rules.filters()).isNotEmpty();
+    assertThat(rules.rules())
+        .filteredOn(r -> r.id().equals("pressure-unusual-trial"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.shadow()).isTrue());
+  }
+
+  @Test
+  void shouldReadWhetherAnAnomalyRuleTakesTheFeaturesAndRefuseItElsewhere() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("rules.yaml"),
+            """
+            rules:
+              - id: alone
+                type: anomaly
+                metric: temperature
+                above: 0.5
+                features: withhold
+                action: inspect
+              - id: fleet
+                type: anomaly
+                metric: temperature
+                above: 0.5
+                action: inspect
+            """);
+    RulesFile rules = RulesFile.load(file);
+    assertThat(rules.rules())
+        .extracting(r -> r.detector().fleetPriors())
+        .containsExactly(false, true);
+
+    Path wrong =
+        Files.writeString(
+            dir.resolve("wrong.yaml"),
+            """
+            rules:
+              - id: hot
+                type: threshold
+                metric: temperature
+                above: 80
+                features: withhold
+                action: inspect
+            """);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RulesFile.load(wrong))
+        .hasMessageContaining("rule 'hot': features (use or withhold) is for anomaly rules only");
   }
 
   @Test

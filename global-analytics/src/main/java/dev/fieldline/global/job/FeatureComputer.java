@@ -93,9 +93,11 @@ public final class FeatureComputer extends KeyedProcessFunction<String, GlobalRo
 
     RunningStats merged = new RunningStats();
     ValueSketch sketch = null;
+    long devices = 0;
     TreeSet<String> regions = new TreeSet<>();
     for (GlobalRollup window : windows.values()) {
       merged.merge(window.stats.toRunningStats());
+      devices = Math.max(devices, window.deviceCount);
       regions.addAll(List.of(window.regions));
       if (window.sketch != null) {
         if (sketch == null) {
@@ -133,6 +135,7 @@ public final class FeatureComputer extends KeyedProcessFunction<String, GlobalRo
             windows.firstKey(),
             horizonEnd,
             merged,
+            devices,
             sketch,
             hours,
             new ArrayList<>(regions),

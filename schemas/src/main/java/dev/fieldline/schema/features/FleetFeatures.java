@@ -33,6 +33,7 @@ public final class FleetFeatures {
   private FleetFeatures() {}
 
   /**
+   * @param devices devices behind the horizon (the most any of its windows had)
    * @param sketch the horizon's merged sketch, or null when no summary carried one
    * @param hourly the hour-of-day profile, or null for none
    */
@@ -43,6 +44,7 @@ public final class FleetFeatures {
       long horizonStart,
       long horizonEnd,
       RunningStats merged,
+      long devices,
       ValueSketch sketch,
       HourlyProfile hourly,
       List<String> regions,
@@ -80,6 +82,7 @@ public final class FleetFeatures {
         .setLowerThreshold(lower)
         .setUpperThreshold(upper)
         .setRegions(List.copyOf(regions))
+        .setDevices(devices)
         .setQuantiles(quantiles)
         .setHourOfDay(hourly == null ? List.of() : hourly.toAvro())
         .build();
