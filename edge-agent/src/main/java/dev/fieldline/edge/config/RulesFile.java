@@ -179,7 +179,7 @@ public final class RulesFile {
         mine.add("needs above or below");
       }
       if (kind != null && kind != RuleKind.THRESHOLD && r.below != null) {
-        mine.add(kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " rules take above only");
+        mine.add(kind.id() + " rules take above only");
       }
       if (r.quiet != null && (kind != RuleKind.ANOMALY || r.quiet < 0)) {
         mine.add("quiet (readings of silence after an alarm, 0 or more) is for anomaly rules only");

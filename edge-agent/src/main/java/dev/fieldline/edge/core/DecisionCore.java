@@ -38,6 +38,12 @@ public final class DecisionCore implements DecisionListener {
   private final List<DeviceState> deviceList = new ArrayList<>();
   private int openWindowCount;
   private final String[] topicParts = new String[2];
+
+  // Topic -> its site and device ids. The MQTT client hands every message a new topic string, but
+  // hashing and comparing it costs less than matching it against the template and cutting the ids
+  // out again. Bounded: topics beyond it are matched every time.
+  private static final int TOPIC_CACHE = 20_000;
+  private final Map<String, String[]> topicIds = new HashMap<>();
   private final long windowSize;
   private final long grace;
   private final long idle;
@@ -83,20 +89,27 @@ public final class DecisionCore implements DecisionListener {
       reject(topic, payload, RejectReason.TOO_LARGE, payload.length + " bytes", 1);
       return;
     }
-    if (!settings.telemetryTopic().match(topic, topicParts)) {
-      reject(topic, payload, RejectReason.BAD_TOPIC, "expected " + settings.telemetryTopic(), 1);
-      return;
+    String[] ids = topicIds.get(topic);
+    if (ids == null) {
+      if (!settings.telemetryTopic().match(topic, topicParts)) {
+        reject(topic, payload, RejectReason.BAD_TOPIC, "expected " + settings.telemetryTopic(), 1);
+        return;
+      }
+      ids = new String[] {topicParts[0], topicParts[1]};
+      if (topicIds.size() < TOPIC_CACHE) {
+        topicIds.put(topic, ids);
+      }
     }
     ParsedMessage message;
     try {
-      message = parser.parse(payload, "mqtt " + topic, topicParts[1]);
+      message = parser.parse(payload, "mqtt ", topic, ids[1]);
     } catch (ParseException e) {
       reject(topic, payload, e.reason(), e.getMessage(), 1);
       return;
     }
     int readings = message.metricCount;
-    String siteId = topicParts[0];
-    String deviceId = topicParts[1];
+    String siteId = ids[0];
+    String deviceId = ids[1];
     if (!deviceId.equals(message.deviceId)) {
       reject(
           topic,
@@ -242,19 +255,22 @@ public final class DecisionCore implements DecisionListener {
       RuleSpec rule, boolean fired, double value, String reason, Long featureVersion) {
     long decidedAt = System.currentTimeMillis();
     String action = fired ? rule.action() : rule.clearAction();
+    Instant readingTime = Instant.ofEpochMilli(currentMessage.timestamp);
+    Instant decided = Instant.ofEpochMilli(decidedAt);
+    // The records' all-field constructors, not their builders: a decision is on the hot path, and
+    // a builder validates and copies every field once more (a new field breaks the compile here).
     if (action != null && !rule.shadow()) {
       Command command =
-          Command.newBuilder()
-              .setDeviceId(currentDevice.deviceId)
-              .setRuleId(rule.id())
-              .setAction(action)
-              .setArgs(fired ? rule.args() : Map.of())
-              .setReason(reason)
-              .setReadingEventTime(Instant.ofEpochMilli(currentMessage.timestamp))
-              .setReadingSeq(currentMessage.seq)
-              .setDecidedAt(Instant.ofEpochMilli(decidedAt))
-              .setFeatureVersion(featureVersion)
-              .build();
+          new Command(
+              currentDevice.deviceId,
+              rule.id(),
+              action,
+              fired ? rule.args() : Map.of(),
+              reason,
+              readingTime,
+              currentMessage.seq,
+              decided,
+              featureVersion);
       sink.command(currentDevice.siteId, currentDevice.deviceId, command);
       counters.commands.increment();
     }
@@ -262,24 +278,23 @@ public final class DecisionCore implements DecisionListener {
     currentWindow.decisions++;
     counters.decisions.increment();
     sink.decision(
-        DecisionEvent.newBuilder()
-            .setGatewayId(settings.gatewayId())
-            .setRegion(settings.region())
-            .setSiteId(currentDevice.siteId)
-            .setDeviceId(currentDevice.deviceId)
-            .setDeviceType(currentDevice.deviceType)
-            .setMetric(currentMetric.metric)
-            .setValue(value)
-            .setRuleId(rule.id())
-            .setRuleType(rule.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-            .setAction(fired ? rule.action() : "clear")
-            .setReason(reason)
-            .setReadingEventTime(Instant.ofEpochMilli(currentMessage.timestamp))
-            .setReadingSeq(currentMessage.seq)
-            .setDecidedAt(Instant.ofEpochMilli(decidedAt))
-            .setDecisionLatencyNanos(latency)
-            .setFeatureVersion(featureVersion)
-            .build());
+        new DecisionEvent(
+            settings.gatewayId(),
+            settings.region(),
+            currentDevice.siteId,
+            currentDevice.deviceId,
+            currentDevice.deviceType,
+            currentMetric.metric,
+            value,
+            rule.id(),
+            rule.kind().id(),
+            fired ? rule.action() : "clear",
+            reason,
+            readingTime,
+            currentMessage.seq,
+            decided,
+            latency,
+            featureVersion));
   }
 
   /**

@@ -46,19 +46,22 @@ public final class MessageParser {
    * @throws ParseException with the reason when the payload cannot be used
    */
   ParsedMessage parse(byte[] payload, String source) throws ParseException {
-    return parse(payload, source, null);
+    return parse(payload, "", source, null);
   }
 
   /**
    * Parses one payload that arrived for the device the topic names ({@code topicDeviceId}, used by
    * mappings that take the device from the topic).
    *
+   * @param source where it came from, e.g. {@code mqtt <topic>}: {@code sourcePrefix + sourceName},
+   *     joined only when an error names it (not once per message)
    * @throws ParseException with the reason when the payload cannot be used
    */
-  ParsedMessage parse(byte[] payload, String source, String topicDeviceId) throws ParseException {
+  ParsedMessage parse(byte[] payload, String sourcePrefix, String sourceName, String topicDeviceId)
+      throws ParseException {
     message.reset();
     if (payload.length > 1 && payload[0] == AVRO_MARKER && payload[1] == 0x01) {
-      parseAvro(payload, source);
+      parseAvro(payload, sourcePrefix + sourceName);
     } else if (mapped != null) {
       mapped.parse(payload, topicDeviceId, message);
     } else {

@@ -78,6 +78,11 @@ final class CoreThroughput {
       topics[d] = "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
     }
     byte[][] payloads = payloads(readings, devices, now);
+    // A new topic string per message, as the MQTT client hands them over.
+    String[] messageTopics = new String[readings];
+    for (int i = 0; i < readings; i++) {
+      messageTopics[i] = new String(topics[i % devices]);
+    }
     // Warm up on a copy of the stream with other device ids, then measure.
     DecisionCore warm =
         new DecisionCore(
@@ -89,7 +94,7 @@ final class CoreThroughput {
     long start = System.nanoTime();
     for (int i = 0; i < readings; i++) {
       long before = System.nanoTime();
-      core.onMessage(topics[i % devices], payloads[i], before, now);
+      core.onMessage(messageTopics[i], payloads[i], before, now);
       latency.recordValue(System.nanoTime() - before);
       if ((i & 0xFFFF) == 0) {
         core.closeWindows(now);

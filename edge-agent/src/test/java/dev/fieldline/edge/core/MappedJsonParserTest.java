@@ -19,7 +19,7 @@ class MappedJsonParserTest {
 
   private static ParsedMessage parse(PayloadMapping mapping, String json) throws ParseException {
     return new MessageParser(mapping)
-        .parse(json.getBytes(StandardCharsets.UTF_8), "test", "topic-device");
+        .parse(json.getBytes(StandardCharsets.UTF_8), "", "test", "topic-device");
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.fieldline.schema.stats;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
-import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.mapping.CubicallyInterpolatedMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
 import java.io.IOException;
@@ -24,7 +24,9 @@ public final class ValueSketch {
   public static final double RELATIVE_ACCURACY = 0.01;
   public static final int MAX_BINS = 2048;
 
-  private static final LogarithmicMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
+  private static final CubicallyInterpolatedMapping MAPPING =
+      new CubicallyInterpolatedMapping(RELATIVE_ACCURACY);
+  private static final double LARGEST = MAPPING.maxIndexableValue();
   private static final Supplier<Store> STORE = () -> new CollapsingLowestDenseStore(MAX_BINS);
 
   private final DDSketch sketch;

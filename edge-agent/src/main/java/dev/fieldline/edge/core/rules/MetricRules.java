@@ -88,11 +88,11 @@ public final class MetricRules {
       if (!state.active && debounced) {
         state.active = true;
         listener.onDecision(
-            rule, true, value, reason(rule, metric, value, measured, true), featureVersion);
+            rule, true, value, reason(state, metric, value, measured, true), featureVersion);
       } else if (state.active && cleared(rule, measured, triggered)) {
         state.active = false;
         listener.onDecision(
-            rule, false, value, reason(rule, metric, value, measured, false), featureVersion);
+            rule, false, value, reason(state, metric, value, measured, false), featureVersion);
       }
     }
     previousValue = value;
@@ -125,7 +125,8 @@ public final class MetricRules {
   }
 
   private static String reason(
-      RuleSpec rule, String metric, double value, double measured, boolean fired) {
+      RuleState state, String metric, double value, double measured, boolean fired) {
+    RuleSpec rule = state.spec;
     String what =
         switch (rule.kind()) {
           case THRESHOLD -> metric + " " + value;
@@ -137,9 +138,9 @@ public final class MetricRules {
       return what + ": cleared";
     }
     if (!Double.isNaN(rule.above()) && measured > rule.above()) {
-      return what + " above " + rule.above();
+      return what + state.aboveReason;
     }
-    return what + " below " + rule.below();
+    return what + state.belowReason;
   }
 
   private static double round(double value) {

@@ -9,6 +9,11 @@ final class RuleState {
   /** Anomaly rules: the metric's detector, made with the state (never on a reading). */
   final SeriesDetector detector;
 
+  /** The ends of its decisions' reasons, built once: a decision is on the hot path. */
+  final String aboveReason;
+
+  final String belowReason;
+
   long history;
   int seen;
   boolean active;
@@ -16,6 +21,8 @@ final class RuleState {
   RuleState(RuleSpec spec) {
     this.spec = spec;
     this.detector = spec.kind() == RuleKind.ANOMALY ? new SeriesDetector(spec.detector()) : null;
+    this.aboveReason = " above " + spec.above();
+    this.belowReason = " below " + spec.below();
   }
 
   /** Records one evaluation; true when N of the last M evaluations were triggered. */
