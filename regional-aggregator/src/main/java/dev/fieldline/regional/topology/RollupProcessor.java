@@ -71,6 +71,12 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   /** Wall clock when each input partition last sent a summary (here only: restored as now). */
   private final Map<Integer, Long> sourceHeard = new HashMap<>();
 
+  // The open device-type roll-ups as objects, written through to the store on every update: every
+  // summary of a type and metric updates the same few keys, and reading one back from the store
+  // would decode its quantile sketch each time. Rebuilt from the store after init (a task moved or
+  // restarted), like the stores' own caches.
+  private final Map<String, RollupState> openTypeWindows = new HashMap<>();
+
   RollupProcessor(RegionalSettings settings, RegionalCounters counters, RegionalTracing tracing) {
     this.tracing = tracing;
     this.region = settings.region();
@@ -86,6 +92,7 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   public void init(ProcessorContext<String, RollupResult> context) {
     this.context = context;
     this.windows = context.getStateStore(WINDOWS_STORE);
+    this.openTypeWindows.clear();
     this.devices = context.getStateStore(DEVICES_STORE);
     this.watermarkStore = context.getStateStore(WATERMARK_STORE);
     Long stored = watermarkStore.get(WATERMARK_KEY);
@@ -102,6 +109,11 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
           });
     }
     context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+  }
+
+  @Override
+  public void close() {
+    openTypeWindows.clear();
   }
 
   /** A lagging partition may have gone idle; with idle-close, silence also closes windows. */
@@ -176,7 +188,10 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   }
 
   private void merge(String windowKey, EdgeSummary summary, boolean siteScope) {
-    RollupState state = windows.get(windowKey);
+    RollupState state = siteScope ? null : openTypeWindows.get(windowKey);
+    if (state == null) {
+      state = windows.get(windowKey);
+    }
     if (state == null) {
       state = RollupState.empty(summary, siteScope);
     }
@@ -189,6 +204,9 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
       counters.unreadableSketches.increment();
     }
     windows.put(windowKey, state);
+    if (!siteScope) {
+      openTypeWindows.put(windowKey, state);
+    }
   }
 
   /** Moves the watermark forward (never back) and emits the windows it closes. */
@@ -211,6 +229,7 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
       String scopeKey = window.key.substring(window.key.indexOf('|') + 1);
       emit(window.key, scopeKey, windowStart, window.value);
       windows.delete(window.key);
+      openTypeWindows.remove(window.key);
       deleteDevices(window.key);
     }
     earliestOpen = findEarliestOpen();

@@ -7,6 +7,7 @@ import dev.fieldline.regional.config.AggregatorConfig;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.stats.RunningStats;
+import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.EdgeSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +127,11 @@ public final class RegionalThroughputBenchmark {
         String metric = metrics[round % metrics.length];
         Instant start = Instant.ofEpochMilli(base + (round / metrics.length) * 10_000L);
         RunningStats stats = new RunningStats();
+        ValueSketch sketch = ValueSketch.empty(); // as the edges send them
         for (int r = 0; r < 10; r++) {
-          stats.add(20 + random.nextGaussian());
+          double value = 20 + random.nextGaussian();
+          stats.add(value);
+          sketch.add(value);
         }
         EdgeSummary summary =
             EdgeSummary.newBuilder()
@@ -142,6 +146,7 @@ public final class RegionalThroughputBenchmark {
                 .setStats(stats.toAvro())
                 .setFirstSeq(round * 10L)
                 .setLastSeq(round * 10L + 9)
+                .setSketch(java.nio.ByteBuffer.wrap(sketch.toBytes()))
                 .build();
         producer.send(
             new ProducerRecord<>(Topics.EDGE_SUMMARIES.name(), summary.getDeviceId(), summary));
