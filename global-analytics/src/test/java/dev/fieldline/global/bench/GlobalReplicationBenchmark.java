@@ -217,6 +217,18 @@ public final class GlobalReplicationBenchmark {
     failures.check("preloaded records");
   }
 
+  /** A device type's window of a few hundred readings, as the regions' sketches carry it. */
+  private static final java.nio.ByteBuffer TYPE_SKETCH = typeSketch();
+
+  private static java.nio.ByteBuffer typeSketch() {
+    java.util.Random random = new java.util.Random(1);
+    dev.fieldline.schema.stats.ValueSketch sketch = dev.fieldline.schema.stats.ValueSketch.empty();
+    for (int i = 0; i < 600; i++) {
+      sketch.add(20 + 3 * random.nextGaussian());
+    }
+    return java.nio.ByteBuffer.wrap(sketch.toBytes());
+  }
+
   static RegionalAggregate aggregate(String region, long windowStart, int i) {
     boolean deviceType = i % 10 == 0;
     String type = "type-" + (i % 5);
@@ -238,6 +250,7 @@ public final class GlobalReplicationBenchmark {
         .setFilteredCount(1)
         .setSummaryCount(3)
         .setOriginRegion(region)
+        .setSketch(deviceType ? TYPE_SKETCH.duplicate() : null)
         .build();
   }
 
