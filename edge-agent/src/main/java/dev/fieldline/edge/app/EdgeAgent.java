@@ -18,6 +18,7 @@ import dev.fieldline.edge.io.Journal;
 import dev.fieldline.edge.io.JournalWriter;
 import dev.fieldline.edge.io.KafkaUplink;
 import dev.fieldline.edge.io.MqttGateway;
+import dev.fieldline.edge.sparkplug.SparkplugOutcome;
 import dev.fieldline.support.http.HealthReport;
 import dev.fieldline.support.http.OpsHttpServer;
 import dev.fieldline.support.tracing.Telemetry;
@@ -250,6 +251,20 @@ public final class EdgeAgent implements AutoCloseable {
             EdgeTracing::malformedTraceParents)
         .description("device-supplied traceparent values ignored as malformed")
         .register(metrics);
+    counter(
+        "fieldline_edge_sparkplug_rebirths_requested_total",
+        "Sparkplug B rebirth requests sent to edge nodes (sequence gaps, data before births)",
+        counters.rebirthsRequested);
+    counter(
+        "fieldline_edge_sparkplug_metrics_ignored_total",
+        "Sparkplug B metrics of types that are not numbers",
+        counters.sparkplugMetricsIgnored);
+    for (SparkplugOutcome.Kind kind : SparkplugOutcome.Kind.values()) {
+      FunctionCounter.builder(
+              "fieldline_edge_sparkplug_messages_total", counters, c -> c.sparkplug(kind))
+          .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .register(metrics);
+    }
     for (RejectReason reason : RejectReason.values()) {
       FunctionCounter.builder(
               "fieldline_edge_readings_rejected_total", counters, c -> c.rejected(reason))

@@ -1,5 +1,6 @@
 package dev.fieldline.edge.core;
 
+import dev.fieldline.edge.sparkplug.SparkplugOutcome;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +36,16 @@ public final class CoreCounters {
   private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
   private final Map<FilterReason, LongAdder> filtered = new EnumMap<>(FilterReason.class);
 
+  /** Sparkplug B messages by what they were to the host. */
+  private final Map<SparkplugOutcome.Kind, LongAdder> sparkplug =
+      new EnumMap<>(SparkplugOutcome.Kind.class);
+
+  /** Sparkplug B rebirth requests sent to edge nodes (after a gap, or data before a birth). */
+  public final LongAdder rebirthsRequested = new LongAdder();
+
+  /** Sparkplug B metrics of types that are not numbers: counted, not read. */
+  public final LongAdder sparkplugMetricsIgnored = new LongAdder();
+
   public CoreCounters() {
     for (RejectReason reason : RejectReason.values()) {
       rejected.put(reason, new LongAdder());
@@ -42,6 +53,17 @@ public final class CoreCounters {
     for (FilterReason reason : FilterReason.values()) {
       filtered.put(reason, new LongAdder());
     }
+    for (SparkplugOutcome.Kind kind : SparkplugOutcome.Kind.values()) {
+      sparkplug.put(kind, new LongAdder());
+    }
+  }
+
+  void countSparkplug(SparkplugOutcome.Kind kind) {
+    sparkplug.get(kind).increment();
+  }
+
+  public long sparkplug(SparkplugOutcome.Kind kind) {
+    return sparkplug.get(kind).sum();
   }
 
   void reject(RejectReason reason, int readings) {

@@ -25,6 +25,15 @@ public interface CoreSink {
   /** A closed window's summary. */
   void summary(EdgeSummary summary);
 
+  /**
+   * Sparkplug B: a command for an edge node or one of its devices ({@code device} null for the
+   * node), to publish as NCMD or DCMD with the command's action as a Boolean metric.
+   */
+  void sparkplugCommand(String group, String node, String device, Command command);
+
+  /** Sparkplug B: ask an edge node to send its births again (NCMD, Node Control/Rebirth). */
+  void rebirth(String group, String node);
+
   /** A message that was rejected, with its reason, for the dead-letter sink. */
   void rejected(String topic, byte[] payload, RejectReason reason, String detail);
 }

@@ -15,6 +15,9 @@ final class DeviceState {
   /** The latest event time this device reported: its windows close as it moves on. */
   long eventWatermark = Long.MIN_VALUE;
 
+  /** Sparkplug B: the edge node it speaks through (commands go back as NCMD/DCMD); else null. */
+  String sparkplugNode;
+
   /** Gateway clock when it was last heard from: a silent device's windows close by wall clock. */
   long lastHeard;
 

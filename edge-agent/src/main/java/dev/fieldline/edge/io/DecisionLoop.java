@@ -9,6 +9,7 @@ import dev.fieldline.edge.core.FeatureLookup;
 import dev.fieldline.edge.core.RejectReason;
 import dev.fieldline.edge.core.TopicTemplate;
 import dev.fieldline.edge.core.WindowGap;
+import dev.fieldline.edge.sparkplug.SparkplugCommands;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.v1.Command;
@@ -148,6 +149,21 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     mqtt.publish(
         topic, commands.encode(command), commandQos, TraceParent.format(span.getSpanContext()));
     span.end();
+  }
+
+  @Override
+  public void sparkplugCommand(String group, String node, String device, Command command) {
+    // QoS 0, as the specification has commands: a rule fires again while its condition holds.
+    mqtt.publish(
+        SparkplugCommands.commandTopic(group, node, device), SparkplugCommands.command(command), 0);
+  }
+
+  @Override
+  public void rebirth(String group, String node) {
+    mqtt.publish(
+        SparkplugCommands.nodeCommandTopic(group, node),
+        SparkplugCommands.rebirth(System.currentTimeMillis()),
+        0);
   }
 
   @Override

@@ -203,6 +203,16 @@ final class CoreThroughput {
     }
 
     @Override
+    public void sparkplugCommand(String group, String node, String device, Command command) {
+      count++;
+    }
+
+    @Override
+    public void rebirth(String group, String node) {
+      count++;
+    }
+
+    @Override
     public void accepted(AcceptedReading reading) {
       count++;
     }

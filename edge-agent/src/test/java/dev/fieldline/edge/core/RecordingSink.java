@@ -16,6 +16,18 @@ public final class RecordingSink implements CoreSink {
   public final List<WindowGap> gaps = new ArrayList<>();
   public final List<RejectReason> rejected = new ArrayList<>();
   public final List<String> rejectDetails = new ArrayList<>();
+  public final List<String> sparkplugCommands = new ArrayList<>();
+  public final List<String> rebirths = new ArrayList<>();
+
+  @Override
+  public void sparkplugCommand(String group, String node, String device, Command command) {
+    sparkplugCommands.add(group + "/" + node + "/" + device + " " + command.getAction());
+  }
+
+  @Override
+  public void rebirth(String group, String node) {
+    rebirths.add(group + "/" + node);
+  }
 
   @Override
   public void command(String siteId, String deviceId, Command command) {
