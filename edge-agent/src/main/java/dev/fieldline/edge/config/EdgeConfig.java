@@ -144,6 +144,20 @@ public class EdgeConfig implements Validated {
 
     /** Where a vendor's JSON keeps each part of a reading; with format mapped-json. */
     public Mapping mapping = new Mapping();
+
+    /** Sparkplug B edge nodes, subscribed beside the telemetry topic. */
+    public Sparkplug sparkplug = new Sparkplug();
+  }
+
+  /** Sparkplug B 3.0: the agent as a host application of these groups' edge nodes. */
+  public static class Sparkplug {
+    public boolean enabled = false;
+
+    /** Group ids to subscribe to ({@code +} for every group). */
+    public List<String> groups = List.of("+");
+
+    /** The host application id for {@code spBv1.0/STATE/<id>}; empty for the gateway id. */
+    public String hostId = "";
   }
 
   public static final String FORMAT_FIELDLINE = "fieldline";
@@ -341,6 +355,23 @@ public class EdgeConfig implements Validated {
     if (ingest.maxPayloadBytes < 64) {
       problems.add("ingest.max-payload-bytes: at least 64");
     }
+    if (ingest.sparkplug.enabled) {
+      if (ingest.sparkplug.groups.isEmpty()) {
+        problems.add("ingest.sparkplug.groups: at least one group id, or + for every group");
+      }
+      for (String group : ingest.sparkplug.groups) {
+        if (!group.equals("+") && !mqttLevel(group)) {
+          problems.add(
+              "ingest.sparkplug.groups: '" + group + "' is not a group id (no /, +, # or blank)");
+        }
+      }
+      if (!ingest.sparkplug.hostId.isEmpty() && !mqttLevel(ingest.sparkplug.hostId)) {
+        problems.add(
+            "ingest.sparkplug.host-id: '"
+                + ingest.sparkplug.hostId
+                + "' is not a host id (no /, +, # or blank)");
+      }
+    }
     if (windows.size.toMillis() < 100) {
       problems.add("windows.size: at least 100ms");
     }
@@ -467,14 +498,32 @@ public class EdgeConfig implements Validated {
         mqtt.reconnect.policy(),
         tracing.enabled,
         mqtt.rideOut,
-        mqtt.expectedRate);
+        mqtt.expectedRate,
+        ingest.sparkplug.enabled ? sparkplugHostId() : null);
+  }
+
+  /** One MQTT topic level: not blank, no separator or wildcard. */
+  private static boolean mqttLevel(String id) {
+    return !id.isBlank() && id.chars().noneMatch(c -> c == '/' || c == '+' || c == '#');
+  }
+
+  /** The Sparkplug B host application id: as configured, else the gateway id. */
+  public String sparkplugHostId() {
+    return ingest.sparkplug.hostId.isBlank() ? gatewayId : ingest.sparkplug.hostId;
   }
 
   private List<String> subscriptions() {
     TopicTemplate telemetry = new TopicTemplate(mqtt.telemetryTopic);
-    return mqtt.sites.isEmpty()
-        ? List.of(telemetry.filter())
-        : mqtt.sites.stream().map(telemetry::filter).toList();
+    List<String> filters =
+        new java.util.ArrayList<>(
+            mqtt.sites.isEmpty()
+                ? List.of(telemetry.filter())
+                : mqtt.sites.stream().map(telemetry::filter).toList());
+    if (ingest.sparkplug.enabled) {
+      // Every message of the groups' edge nodes and devices (births, data, deaths).
+      ingest.sparkplug.groups.forEach(group -> filters.add("spBv1.0/" + group + "/#"));
+    }
+    return List.copyOf(filters);
   }
 
   /** Client properties for the home region's cluster. */

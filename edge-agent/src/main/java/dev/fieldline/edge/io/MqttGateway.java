@@ -46,6 +46,7 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private volatile long stateSince;
   private final AtomicLong connection = new AtomicLong();
   private volatile boolean connected;
   private volatile boolean closing;
@@ -72,6 +73,17 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
     this.client.setCallback(this);
   }
 
+  /** Sparkplug B: the host application's state topic. */
+  private String stateTopic() {
+    return "spBv1.0/STATE/" + settings.sparkplugHostId();
+  }
+
+  /** A STATE payload: online or not, since the connection's timestamp (the same in both). */
+  private static byte[] state(boolean online, long timestamp) {
+    return ("{\"online\":" + online + ",\"timestamp\":" + timestamp + "}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Connects (retrying with backoff until it succeeds or the gateway closes) and subscribes. */
   public void start() {
     connectNow();
@@ -79,6 +91,14 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
 
   private MqttConnectionOptions options() {
     MqttConnectionOptions options = new MqttConnectionOptions();
+    if (settings.sparkplugHostId() != null) {
+      // Sparkplug B host application: its death certificate, retained, as the connection's will.
+      stateSince = System.currentTimeMillis();
+      MqttMessage death = new MqttMessage(state(false, stateSince));
+      death.setQos(1);
+      death.setRetained(true);
+      options.setWill(stateTopic(), death);
+    }
     options.setCleanStart(false);
     options.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
     options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
@@ -134,6 +154,10 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
       IMqttToken subscribed = client.subscribe(filters, qos);
       subscribed.waitForCompletion(10_000);
       refuseDeniedSubscriptions(filters, subscribed.getReasonCodes());
+      if (settings.sparkplugHostId() != null) {
+        // Edge nodes wait for their host to be online before they publish (Sparkplug B 3.0).
+        client.publish(stateTopic(), state(true, stateSince), 1, true).waitForCompletion(10_000);
+      }
       connectedAt = System.currentTimeMillis();
       connected = true;
       if (attempts > 0) {
@@ -346,6 +370,10 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
     connected = false;
     reconnector.shutdownNow();
     try {
+      if (client.isConnected() && settings.sparkplugHostId() != null) {
+        // A clean disconnect sends no will: the host says it is offline itself.
+        client.publish(stateTopic(), state(false, stateSince), 1, true).waitForCompletion(2_000);
+      }
       if (client.isConnected()) {
         client.disconnect(5_000).waitForCompletion(6_000);
       }

@@ -20,6 +20,8 @@ import java.util.List;
  * @param readTraceParent read each message's {@code traceparent} user property (tracing is on)
  * @param rideOut the longest absence of the agent its broker must queue readings for
  * @param expectedRate messages per second the devices publish in total; 0 when unknown
+ * @param sparkplugHostId Sparkplug B: the host application id whose {@code spBv1.0/STATE/<id>} the
+ *     agent publishes (online after connecting, offline as its will); null without Sparkplug
  */
 public record MqttSettings(
     String serverUri,
@@ -34,7 +36,8 @@ public record MqttSettings(
     ReconnectPolicy reconnect,
     boolean readTraceParent,
     Duration rideOut,
-    double expectedRate) {
+    double expectedRate,
+    String sparkplugHostId) {
 
   @Override
   public String toString() {

@@ -210,7 +210,9 @@ public final class SparkplugHost {
         continue;
       }
       long time = metric.hasTimestamp() ? metric.getTimestamp() : payloadTime;
-      readings.add(new SparkplugReading(topic.getGroupId(), deviceId, name, value, time, seq));
+      readings.add(
+          new SparkplugReading(
+              topic.getGroupId(), deviceId, fieldlineName(name), value, time, seq));
     }
     String rebirth = null;
     if (rejected > 0 && reason != null && reason.startsWith("metric alias")) {
@@ -218,6 +220,32 @@ public final class SparkplugHost {
       node.rebirthAsked = true;
     }
     return new SparkplugOutcome(kind, List.copyOf(readings), rebirth, reason, ignored, rejected);
+  }
+
+  /**
+   * A Sparkplug metric name as a Fieldline metric: its folders ({@code Supply/Voltage}) joined by
+   * dots ({@code Supply.Voltage}), any other character an identifier cannot hold as {@code _}.
+   */
+  static String fieldlineName(String name) {
+    StringBuilder out = null;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-'
+              || c == ':';
+      if (!ok && out == null) {
+        out = new StringBuilder(name.substring(0, i));
+      }
+      if (out != null) {
+        out.append(ok ? c : c == '/' ? '.' : '_');
+      }
+    }
+    return out == null ? name : out.toString();
   }
 
   private static boolean numeric(int datatype) {

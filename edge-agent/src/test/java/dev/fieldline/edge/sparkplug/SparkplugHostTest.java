@@ -34,7 +34,7 @@ class SparkplugHostTest {
             r -> {
               assertThat(r.siteId()).isEqualTo("plant-1");
               assertThat(r.deviceId()).isEqualTo("node-1");
-              assertThat(r.metric()).isEqualTo("Supply/Voltage");
+              assertThat(r.metric()).as("folders as dots").isEqualTo("Supply.Voltage");
               assertThat(r.value()).isEqualTo(230.0);
             });
 
