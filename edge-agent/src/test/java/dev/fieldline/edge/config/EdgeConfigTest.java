@@ -137,4 +137,29 @@ class EdgeConfigTest {
         .as("Fieldline's own payloads by default")
         .isNull();
   }
+
+  @Test
+  void shouldLoadTheSparkplugSiteExampleAndSubscribeItsGroup() {
+    EdgeConfig config =
+        EdgeAgentApp.loader().load(Path.of("edge.sparkplug-site.yaml"), Map.of(), List.of());
+    assertThat(config.mqttSettings().subscriptions())
+        .containsExactly("sites/+/devices/+/telemetry", "spBv1.0/plant-1/#");
+    assertThat(config.mqttSettings().sparkplugHostId()).isEqualTo("fieldline-plant-1");
+  }
+
+  @Test
+  void shouldRefuseSparkplugGroupsAndHostIdsThatAreNotTopicLevels() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                EdgeAgentApp.loader()
+                    .load(
+                        null,
+                        Map.of(),
+                        List.of(
+                            "ingest.sparkplug.enabled=true",
+                            "ingest.sparkplug.groups=plant/1",
+                            "ingest.sparkplug.host-id=host#1")))
+        .hasMessageContaining("ingest.sparkplug.groups: 'plant/1' is not a group id")
+        .hasMessageContaining("ingest.sparkplug.host-id: 'host#1' is not a host id");
+  }
 }
