@@ -177,6 +177,7 @@ public final class DecisionCore implements DecisionListener {
     DeviceState device = device(deviceId, siteId, deviceType);
     device.siteId = siteId;
     device.lastHeard = now;
+    device.offline = false;
     SequenceTracker.Outcome outcome = device.sequence.observe(message.seq, reorderAllowance);
     if (outcome == SequenceTracker.Outcome.DUPLICATE || outcome == SequenceTracker.Outcome.STALE) {
       FilterReason reason =
@@ -302,6 +303,9 @@ public final class DecisionCore implements DecisionListener {
       }
       default -> {}
     }
+    for (String id : outcome.offline()) {
+      markOffline(devices.get(id));
+    }
     List<SparkplugReading> all = outcome.readings();
     int from = 0;
     while (from < all.size()) {
@@ -328,6 +332,18 @@ public final class DecisionCore implements DecisionListener {
         device.sparkplugNode = topicNode(topic);
       }
       from = to;
+    }
+  }
+
+  private static void markOffline(DeviceState device) {
+    if (device == null) {
+      return;
+    }
+    device.offline = true;
+    for (MetricState state : device.metricList) {
+      for (OpenWindow window : state.windows) {
+        window.offline = true;
+      }
     }
   }
 
@@ -429,7 +445,7 @@ public final class DecisionCore implements DecisionListener {
     int closed = 0;
     for (int d = 0; d < deviceList.size(); d++) {
       DeviceState device = deviceList.get(d);
-      boolean silent = now - Math.max(device.lastHeard, listeningSince) >= idle;
+      boolean silent = device.offline || now - Math.max(device.lastHeard, listeningSince) >= idle;
       // Numbers still pending when a window of the device closes are not coming any more: settled
       // into the first closing window of each metric.
       long settled = -1;
@@ -512,6 +528,7 @@ public final class DecisionCore implements DecisionListener {
             .setMissingCount(window.missing)
             .setRestartCount(window.restarts)
             .setSketch(sketch(window))
+            .setDeviceOffline(window.offline)
             .build());
   }
 

@@ -18,6 +18,12 @@ final class DeviceState {
   /** Sparkplug B: the edge node it speaks through (commands go back as NCMD/DCMD); else null. */
   String sparkplugNode;
 
+  /**
+   * Declared offline (Sparkplug B death) and not heard from since: its windows close without
+   * waiting for its silence.
+   */
+  boolean offline;
+
   /** Gateway clock when it was last heard from: a silent device's windows close by wall clock. */
   long lastHeard;
 

@@ -26,6 +26,9 @@ final class OpenWindow {
   long missing;
   long restarts;
 
+  /** Its device was declared offline (Sparkplug B death) while it was open. */
+  boolean offline;
+
   OpenWindow(long start) {
     this.start = start;
   }

@@ -70,7 +70,7 @@ public final class SparkplugHost {
     String nodeKey = parsed.getGroupId() + "/" + parsed.getEdgeNodeId();
     NodeSession node = nodes.computeIfAbsent(nodeKey, k -> new NodeSession());
     if (type == MessageType.NDEATH) {
-      return nodeDeath(node, message);
+      return nodeDeath(parsed.getEdgeNodeId(), node, message);
     }
     if (!message.hasSeq() || message.getSeq() < 0 || message.getSeq() > 255) {
       return SparkplugOutcome.malformed(
@@ -97,7 +97,8 @@ public final class SparkplugHost {
       }
       case DDEATH -> {
         node.devicesOnline.put(device, false);
-        return SparkplugOutcome.of(Kind.DEVICE_DEATH);
+        return SparkplugOutcome.death(
+            Kind.DEVICE_DEATH, List.of(parsed.getEdgeNodeId() + ":" + device));
       }
       case DDATA -> {
         if (!Boolean.TRUE.equals(node.devicesOnline.get(device))) {
@@ -137,14 +138,17 @@ public final class SparkplugHost {
     return readings(Kind.BIRTH, topic, node, message, null, true, now);
   }
 
-  private SparkplugOutcome nodeDeath(NodeSession node, Payload message) {
+  private SparkplugOutcome nodeDeath(String nodeId, NodeSession node, Payload message) {
     Long bdSeq = bdSeq(message);
     if (bdSeq == null || !node.born || bdSeq != node.bdSeq) {
       return SparkplugOutcome.of(Kind.STALE_DEATH);
     }
     node.born = false;
     node.devicesOnline.replaceAll((device, online) -> false);
-    return SparkplugOutcome.of(Kind.NODE_DEATH);
+    List<String> offline = new ArrayList<>();
+    offline.add(nodeId);
+    node.devicesOnline.keySet().forEach(device -> offline.add(nodeId + ":" + device));
+    return SparkplugOutcome.death(Kind.NODE_DEATH, offline);
   }
 
   private SparkplugOutcome askRebirth(String nodeKey, NodeSession node, String reason) {
@@ -219,7 +223,8 @@ public final class SparkplugHost {
       rebirth = node.rebirthAsked ? null : topic.getGroupId() + "/" + topic.getEdgeNodeId();
       node.rebirthAsked = true;
     }
-    return new SparkplugOutcome(kind, List.copyOf(readings), rebirth, reason, ignored, rejected);
+    return new SparkplugOutcome(
+        kind, List.copyOf(readings), rebirth, reason, ignored, rejected, List.of());
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.List;
  *     not read
  * @param rejectedMetrics metrics that could not be read (unknown alias, a value of another type
  *     than the birth announced)
+ * @param offline the devices (Fieldline ids) a death took offline
  */
 public record SparkplugOutcome(
     Kind kind,
@@ -20,7 +21,8 @@ public record SparkplugOutcome(
     String rebirth,
     String reason,
     int ignoredMetrics,
-    int rejectedMetrics) {
+    int rejectedMetrics,
+    List<String> offline) {
 
   /** What a message was. */
   public enum Kind {
@@ -43,14 +45,18 @@ public record SparkplugOutcome(
   }
 
   static SparkplugOutcome of(Kind kind) {
-    return new SparkplugOutcome(kind, List.of(), null, null, 0, 0);
+    return new SparkplugOutcome(kind, List.of(), null, null, 0, 0, List.of());
+  }
+
+  static SparkplugOutcome death(Kind kind, List<String> offline) {
+    return new SparkplugOutcome(kind, List.of(), null, null, 0, 0, List.copyOf(offline));
   }
 
   static SparkplugOutcome malformed(String reason) {
-    return new SparkplugOutcome(Kind.MALFORMED, List.of(), null, reason, 0, 0);
+    return new SparkplugOutcome(Kind.MALFORMED, List.of(), null, reason, 0, 0, List.of());
   }
 
   static SparkplugOutcome rebirth(String node, String reason) {
-    return new SparkplugOutcome(Kind.OUT_OF_SEQUENCE, List.of(), node, reason, 0, 0);
+    return new SparkplugOutcome(Kind.OUT_OF_SEQUENCE, List.of(), node, reason, 0, 0, List.of());
   }
 }

@@ -87,6 +87,40 @@ class SparkplugCoreTest {
     assertThat(sink.rejected).contains(RejectReason.MALFORMED);
   }
 
+  @Test
+  void closesADeadDevicesWindowsMarkedOfflineWithoutWaitingForItsSilence() throws Exception {
+    long now = T0 + 9_000; // the gateway clock: everyone heard from two seconds before the close
+    core.onMessage(nodeTopic("NBIRTH"), nbirth(0, 1, T0), System.nanoTime(), now);
+    core.onMessage(deviceTopic("DBIRTH"), dbirth(1, T0), System.nanoTime(), now);
+    core.onMessage(deviceTopic("DDATA"), ddata(2, 5.0, T0 + 1_000), System.nanoTime(), now);
+    core.onMessage(
+        deviceTopic("DDEATH"),
+        dev.fieldline.edge.sparkplug.TahuEdgeNode.ddeath(3, T0 + 1_500),
+        System.nanoTime(),
+        now);
+
+    core.closeWindows(T0 + 11_000); // past the window's end and grace, not the idle time
+    assertThat(sink.summaries)
+        .isNotEmpty()
+        .allSatisfy(
+            summary -> {
+              assertThat(summary.getDeviceId()).isEqualTo("node-1:chiller-1");
+              assertThat(summary.getDeviceOffline()).isTrue();
+            });
+    assertThat(sink.summaries)
+        .filteredOn(summary -> summary.getMetric().equals("temperature"))
+        .singleElement()
+        .satisfies(summary -> assertThat(summary.getStats().getCount()).isEqualTo(2));
+
+    // Born again: its new windows are online ones.
+    core.onMessage(deviceTopic("DBIRTH"), dbirth(4, T0 + 12_000), System.nanoTime(), T0 + 13_000);
+    core.closeAll();
+    assertThat(sink.summaries)
+        .filteredOn(summary -> summary.getWindowStart().toEpochMilli() == T0 + 10_000)
+        .isNotEmpty()
+        .allSatisfy(summary -> assertThat(summary.getDeviceOffline()).isFalse());
+  }
+
   private void send(String topic, byte[] payload) {
     core.onMessage(topic, payload, System.nanoTime(), T0 + 5_000);
   }
