@@ -32,6 +32,45 @@ final class CoreThroughput {
 
   /** With {@code anomaly}, an anomaly rule on the metric too: its detector scores every reading. */
   static Result run(int readings, int devices, boolean anomaly) {
+    List<RuleSpec> rules = rules(anomaly);
+    CoreSink sink = new BlackHole();
+    DecisionCore core =
+        new DecisionCore(
+            CoreSettings.defaults(List.of(), rules), FeatureLookup.NONE, sink, new CoreCounters());
+    long now = System.currentTimeMillis();
+    String[] topics = new String[devices];
+    for (int d = 0; d < devices; d++) {
+      topics[d] = "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
+    }
+    byte[][] payloads = payloads(readings, devices, now);
+    // A new topic string per message, as the MQTT client hands them over.
+    String[] messageTopics = new String[readings];
+    for (int i = 0; i < readings; i++) {
+      messageTopics[i] = new String(topics[i % devices]);
+    }
+    // Warm up on a copy of the stream with other device ids, then measure.
+    DecisionCore warm =
+        new DecisionCore(
+            CoreSettings.defaults(List.of(), rules), FeatureLookup.NONE, sink, new CoreCounters());
+    for (int i = 0; i < Math.min(readings, 500_000); i++) {
+      warm.onMessage(topics[i % devices], payloads[i], System.nanoTime(), now);
+    }
+    Histogram latency = new Histogram(10_000_000_000L, 3);
+    long start = System.nanoTime();
+    for (int i = 0; i < readings; i++) {
+      long before = System.nanoTime();
+      core.onMessage(messageTopics[i], payloads[i], before, now);
+      latency.recordValue(System.nanoTime() - before);
+      if ((i & 0xFFFF) == 0) {
+        core.closeWindows(now);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Result(readings / seconds, latency);
+  }
+
+  /** A threshold and a rate-of-change rule on the temperature, and with {@code anomaly} a third. */
+  static List<RuleSpec> rules(boolean anomaly) {
     List<RuleSpec> rules =
         new java.util.ArrayList<>(
             List.of(
@@ -68,33 +107,55 @@ final class CoreThroughput {
     if (anomaly) {
       rules.add(anomalyRule("temperature"));
     }
+    return rules;
+  }
+
+  /**
+   * The same load as Sparkplug B: each device an edge node, born once (NBIRTH announcing the
+   * temperature with alias 1), then NDATA by alias with the node's wrapping sequence; the same
+   * values, a tenth breaking the rule, and the same rules.
+   */
+  static Result runSparkplug(int readings, int devices) {
     CoreSink sink = new BlackHole();
-    DecisionCore core =
-        new DecisionCore(
-            CoreSettings.defaults(List.of(), rules), FeatureLookup.NONE, sink, new CoreCounters());
     long now = System.currentTimeMillis();
-    String[] topics = new String[devices];
-    for (int d = 0; d < devices; d++) {
-      topics[d] = "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
-    }
-    byte[][] payloads = payloads(readings, devices, now);
-    // A new topic string per message, as the MQTT client hands them over.
-    String[] messageTopics = new String[readings];
+    java.util.function.Supplier<DecisionCore> cores =
+        () ->
+            new DecisionCore(
+                CoreSettings.defaults(List.of(), rules(false)),
+                FeatureLookup.NONE,
+                sink,
+                new CoreCounters());
+    byte[][] payloads = new byte[readings][];
+    String[] topics = new String[readings];
     for (int i = 0; i < readings; i++) {
-      messageTopics[i] = new String(topics[i % devices]);
+      int d = i % devices;
+      long seq = i / devices + 1;
+      double value = seq % 10 == 0 ? 90 : 20 + (i % 7);
+      payloads[i] =
+          org.eclipse.tahu.protobuf.SparkplugBProto.Payload.newBuilder()
+              .setTimestamp(now + seq * 10)
+              .setSeq(seq % 256)
+              .addMetrics(
+                  org.eclipse.tahu.protobuf.SparkplugBProto.Payload.Metric.newBuilder()
+                      .setAlias(1)
+                      .setTimestamp(now + seq * 10)
+                      .setDoubleValue(value))
+              .build()
+              .toByteArray();
+      topics[i] = new String("spBv1.0/bench/NDATA/node-" + d);
     }
-    // Warm up on a copy of the stream with other device ids, then measure.
-    DecisionCore warm =
-        new DecisionCore(
-            CoreSettings.defaults(List.of(), rules), FeatureLookup.NONE, sink, new CoreCounters());
+    DecisionCore warm = cores.get();
+    birth(warm, devices, now);
     for (int i = 0; i < Math.min(readings, 500_000); i++) {
-      warm.onMessage(topics[i % devices], payloads[i], System.nanoTime(), now);
+      warm.onMessage(topics[i], payloads[i], System.nanoTime(), now);
     }
+    DecisionCore core = cores.get();
+    birth(core, devices, now);
     Histogram latency = new Histogram(10_000_000_000L, 3);
     long start = System.nanoTime();
     for (int i = 0; i < readings; i++) {
       long before = System.nanoTime();
-      core.onMessage(messageTopics[i], payloads[i], before, now);
+      core.onMessage(topics[i], payloads[i], before, now);
       latency.recordValue(System.nanoTime() - before);
       if ((i & 0xFFFF) == 0) {
         core.closeWindows(now);
@@ -102,6 +163,29 @@ final class CoreThroughput {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(readings / seconds, latency);
+  }
+
+  private static void birth(DecisionCore core, int devices, long now) {
+    for (int d = 0; d < devices; d++) {
+      byte[] nbirth =
+          org.eclipse.tahu.protobuf.SparkplugBProto.Payload.newBuilder()
+              .setTimestamp(now)
+              .setSeq(0)
+              .addMetrics(
+                  org.eclipse.tahu.protobuf.SparkplugBProto.Payload.Metric.newBuilder()
+                      .setName("bdSeq")
+                      .setDatatype(4)
+                      .setLongValue(0))
+              .addMetrics(
+                  org.eclipse.tahu.protobuf.SparkplugBProto.Payload.Metric.newBuilder()
+                      .setName("temperature")
+                      .setAlias(1)
+                      .setDatatype(10)
+                      .setDoubleValue(20))
+              .build()
+              .toByteArray();
+      core.onMessage("spBv1.0/bench/NBIRTH/node-" + d, nbirth, System.nanoTime(), now);
+    }
   }
 
   /** The stream both the core and the parsing baseline read: a tenth of it breaks the rule. */

@@ -82,6 +82,14 @@ public final class EdgeLatencyBenchmark {
         anomalyCore.latency().getValueAtPercentile(99),
         anomalyCore.latency().getValueAtPercentile(99.9));
 
+    CoreThroughput.Result sparkplugCore = CoreThroughput.runSparkplug(2_000_000, 1_000);
+    System.out.printf(
+        "decision core on Sparkplug B (NDATA by alias, each device an edge node): %,.0f"
+            + " readings/s, per reading p50 %d ns, p99.9 %d ns%n",
+        sparkplugCore.perSecond(),
+        sparkplugCore.latency().getValueAtPercentile(50),
+        sparkplugCore.latency().getValueAtPercentile(99.9));
+
     long stateBytes = CoreStateSize.bytesPerDevice(Math.max(devices, 10_000));
     System.out.printf(
         "decision core state: %,d bytes per device with %d metrics (%,d per device and metric)%n",
@@ -222,7 +230,7 @@ public final class EdgeLatencyBenchmark {
                 + " alloc_mb_per_s=%.1f max_pause_ms=%.2f devices=%d state_bytes_per_device=%d"
                 + " mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d core_anomaly_per_s=%.0f"
                 + " core_anomaly_p999_ns=%d detector_bytes_per_pair=%d parse_per_s=%.0f"
-                + " core_parse_ratio=%.2f%s%n",
+                + " core_parse_ratio=%.2f core_sparkplug_per_s=%.0f%s%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
@@ -248,6 +256,7 @@ public final class EdgeLatencyBenchmark {
             detectorBytes,
             parsePerSecond,
             core.perSecond() / parsePerSecond,
+            sparkplugCore.perSecond(),
             variants);
       } finally {
         PahoClients.close(publisher);
