@@ -1,6 +1,7 @@
 package dev.fieldline.edge.sparkplug;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fieldline.edge.core.Identifiers;
 import dev.fieldline.edge.sparkplug.SparkplugOutcome.Kind;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -235,14 +236,7 @@ public final class SparkplugHost {
     StringBuilder out = null;
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == '-'
-              || c == ':';
+      boolean ok = Identifiers.allowed(c);
       if (!ok && out == null) {
         out = new StringBuilder(name.substring(0, i));
       }

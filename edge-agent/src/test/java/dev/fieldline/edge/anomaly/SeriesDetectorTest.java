@@ -114,21 +114,7 @@ class SeriesDetectorTest {
 
   @Test
   void aRestartedSeriesStartsFromTheFleetsNormalAndKeepsItsAlarmsOutOfItsOwnRange() {
-    FleetNormal fleet =
-        FleetNormal.of(
-            dev.fieldline.schema.v1.FeatureUpdate.newBuilder()
-                .setDeviceType("chiller")
-                .setMetric("temperature")
-                .setVersion(1)
-                .setComputedAt(java.time.Instant.ofEpochMilli(START))
-                .setHorizonStart(java.time.Instant.ofEpochMilli(START))
-                .setHorizonEnd(java.time.Instant.ofEpochMilli(START))
-                .setCount(10_000)
-                .setMean(50)
-                .setStddev(1)
-                .setLowerThreshold(45)
-                .setUpperThreshold(55)
-                .build());
+    FleetNormal fleet = band(0); // learned band 45-55
     double[] values = noisy(400, 5);
     values[20] = 70; // a spike while the series warms up
     values[300] = 66; // a smaller one later

@@ -3,12 +3,6 @@ package dev.fieldline.edge.sparkplug;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldline.edge.sparkplug.SparkplugOutcome.Kind;
-import java.util.Date;
-import org.eclipse.tahu.message.SparkplugBPayloadEncoder;
-import org.eclipse.tahu.message.model.Metric.MetricBuilder;
-import org.eclipse.tahu.message.model.MetricDataType;
-import org.eclipse.tahu.message.model.SparkplugBPayload;
-import org.eclipse.tahu.message.model.SparkplugBPayload.SparkplugBPayloadBuilder;
 import org.eclipse.tahu.protobuf.SparkplugBProto;
 import org.junit.jupiter.api.Test;
 
@@ -108,11 +102,7 @@ class SparkplugHostTest {
   @Test
   void takesADeviceOfflineWithItsDeath() throws Exception {
     born();
-    SparkplugOutcome death =
-        host.handle(
-            device("DDEATH"),
-            encode(new SparkplugBPayloadBuilder(3L).setTimestamp(new Date(T))),
-            T);
+    SparkplugOutcome death = host.handle(device("DDEATH"), TahuEdgeNode.ddeath(3, T), T);
     assertThat(death.kind()).isEqualTo(Kind.DEVICE_DEATH);
     assertThat(host.online("plant-1", "node-1", "chiller-1")).isFalse();
     assertThat(host.online("plant-1", "node-1", null)).isTrue();
@@ -170,57 +160,20 @@ class SparkplugHostTest {
     return String.format(DEVICE, type);
   }
 
-  /** As Tahu's example edge node: bdSeq, the rebirth control, one node metric with an alias. */
   private static byte[] nbirth(long seq, long bdSeq) throws Exception {
-    return encode(
-        new SparkplugBPayloadBuilder(seq)
-            .setTimestamp(new Date(T))
-            .addMetric(new MetricBuilder("bdSeq", MetricDataType.Int64, bdSeq).createMetric())
-            .addMetric(
-                new MetricBuilder("Node Control/Rebirth", MetricDataType.Boolean, false)
-                    .createMetric())
-            .addMetric(
-                new MetricBuilder("Supply/Voltage", MetricDataType.Double, 230.0)
-                    .alias(1L)
-                    .createMetric()));
+    return TahuEdgeNode.nbirth(seq, bdSeq, T);
   }
 
   private static byte[] dbirth(long seq) throws Exception {
-    return encode(
-        new SparkplugBPayloadBuilder(seq)
-            .setTimestamp(new Date(T))
-            .addMetric(
-                new MetricBuilder("temperature", MetricDataType.Double, 4.2)
-                    .alias(10L)
-                    .createMetric())
-            .addMetric(
-                new MetricBuilder("status", MetricDataType.String, "ok").alias(11L).createMetric())
-            .addMetric(
-                new MetricBuilder("pressure", MetricDataType.Float, 1.5f)
-                    .alias(12L)
-                    .createMetric()));
+    return TahuEdgeNode.dbirth(seq, T);
   }
 
   /** Report by exception, as Tahu's examples do: the changed metric only, by its alias alone. */
   private static byte[] ddataByAlias(long seq, double temperature) throws Exception {
-    return encode(
-        new SparkplugBPayloadBuilder(seq)
-            .setTimestamp(new Date(T + 1_000))
-            .addMetric(
-                new MetricBuilder(10L, MetricDataType.Double, temperature)
-                    .timestamp(new Date(T + 1_000))
-                    .createMetric()));
+    return TahuEdgeNode.ddata(seq, temperature, T + 1_000);
   }
 
   private static byte[] ndeath(long bdSeq) throws Exception {
-    return encode(
-        new SparkplugBPayloadBuilder()
-            .setTimestamp(new Date(T))
-            .addMetric(new MetricBuilder("bdSeq", MetricDataType.Int64, bdSeq).createMetric()));
-  }
-
-  private static byte[] encode(SparkplugBPayloadBuilder builder) throws Exception {
-    SparkplugBPayload payload = builder.createPayload();
-    return new SparkplugBPayloadEncoder().getBytes(payload, false);
+    return TahuEdgeNode.ndeath(bdSeq, T);
   }
 }
