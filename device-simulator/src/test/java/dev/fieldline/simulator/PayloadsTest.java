@@ -38,6 +38,13 @@ class PayloadsTest {
             public void command(String siteId, String deviceId, Command command) {}
 
             @Override
+            public void sparkplugCommand(
+                String group, String node, String device, Command command) {}
+
+            @Override
+            public void rebirth(String group, String node) {}
+
+            @Override
             public void decision(DecisionEvent decision) {}
 
             @Override
