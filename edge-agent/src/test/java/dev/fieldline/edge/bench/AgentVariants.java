@@ -24,8 +24,20 @@ final class AgentVariants {
   private static final long TEN_MS = 10_000_000L;
   private static final int[] STEPS = {1_000, 2_000, 3_500, 5_000, 7_000, 9_000, 12_000, 15_000};
 
-  /** One way to run the agent: its broker URI, the client sockets and extra agent settings. */
-  record Variant(String name, String uri, SocketFactory sockets, List<String> agentSettings) {}
+  /**
+   * One way to run the agent: its broker URI, the client sockets, extra agent settings, and whether
+   * its devices speak Sparkplug B (each an edge node of group {@code name}) instead of JSON.
+   */
+  record Variant(
+      String name,
+      String uri,
+      SocketFactory sockets,
+      List<String> agentSettings,
+      boolean sparkplug) {
+    Variant(String name, String uri, SocketFactory sockets, List<String> agentSettings) {
+      this(name, uri, sockets, agentSettings, false);
+    }
+  }
 
   /** A variant's latency at the main rate and the highest rate it kept under 10 ms p99. */
   record Result(Variant variant, LoadRun.Outcome atRate, int maxRate) {}
@@ -52,7 +64,7 @@ final class AgentVariants {
         EdgeLatencyBenchmark.awaitReady(port);
       }
       for (Variant variant : variants) {
-        loads.add(new Load(variant.name(), variant.uri(), variant.sockets()));
+        loads.add(new Load(variant.name(), variant.uri(), variant.sockets(), variant.sparkplug()));
       }
       for (Load load : loads) {
         load.run(Math.min(rate, 2_000), 3); // warm-up
@@ -105,27 +117,50 @@ final class AgentVariants {
   /** The load of one variant: a publisher, a responder and their load run. */
   private static final class Load implements AutoCloseable {
     private final String root;
+    private final boolean sparkplug;
     private final LoadRun load = new LoadRun();
     private final MqttAsyncClient publisher;
     private final MqttAsyncClient responses;
     private final long[] seqs = new long[DEVICES];
 
-    Load(String root, String uri, SocketFactory sockets) throws Exception {
+    Load(String root, String uri, SocketFactory sockets, boolean sparkplug) throws Exception {
       this.root = root;
+      this.sparkplug = sparkplug;
       publisher = connect(uri, "bench-publisher-" + root, sockets);
       responses = connect(uri, "bench-responses-" + root, sockets);
-      responses.setCallback(
-          new CallbackAdapter(
-              (topic, payload) -> {
-                String text = new String(payload, StandardCharsets.UTF_8);
-                load.responded(
-                    EchoClient.between(text, "\"deviceId\":\"", "\""),
-                    Long.parseLong(EchoClient.between(text, "\"readingSeq\":", ",")));
-              }));
-      responses.subscribe(root + "/sites/+/devices/+/commands", 1).waitForCompletion(10_000);
+      if (sparkplug) {
+        responses.setCallback(
+            new CallbackAdapter(
+                (topic, payload) ->
+                    load.responded(
+                        topic.substring(topic.lastIndexOf('/') + 1),
+                        SparkplugLoad.readingSeq(payload))));
+        responses.subscribe("spBv1.0/" + root + "/NCMD/+", 1).waitForCompletion(10_000);
+        SparkplugLoad.birth(publisher, root, DEVICES, seqs);
+      } else {
+        responses.setCallback(
+            new CallbackAdapter(
+                (topic, payload) -> {
+                  String text = new String(payload, StandardCharsets.UTF_8);
+                  load.responded(
+                      EchoClient.between(text, "\"deviceId\":\"", "\""),
+                      Long.parseLong(EchoClient.between(text, "\"readingSeq\":", ",")));
+                }));
+        responses.subscribe(root + "/sites/+/devices/+/commands", 1).waitForCompletion(10_000);
+      }
     }
 
     LoadRun.Outcome run(int rate, double seconds) throws Exception {
+      if (sparkplug) {
+        return load.run(
+            publisher,
+            d -> "spBv1.0/" + root + "/NDATA/d" + d,
+            SparkplugLoad::ndata,
+            DEVICES,
+            seqs,
+            rate,
+            seconds);
+      }
       IntFunction<String> topic =
           d -> root + "/sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
       return load.run(publisher, topic, DEVICES, seqs, rate, seconds);

@@ -33,12 +33,13 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
  * (the floor MQTT itself costs here); the highest rate each keeps p99 under 10 ms; the decision
  * core's own throughput; the agent's RSS and heap (its own JVM, heap capped at 64 MB).
  *
- * <p>Arguments: {@code [--tls] [--tracing] [--devices N] [rate] [seconds]}, defaults 200 devices,
- * 5000 readings/s for 5 s. The agent records a JDK Flight Recording: the allocation rate and the
- * longest GC pause during the main measurement, and the top allocation sites, come from it. {@code
- * --tls} also measures the agent over mutual TLS against plaintext ({@link TlsComparison}), {@code
- * --tracing} with tracing off, at 1% and at 100% ({@link TracingComparison}); either skips the
- * Mosquitto comparison.
+ * <p>Arguments: {@code [--tls] [--tracing] [--sparkplug] [--devices N] [rate] [seconds]}, defaults
+ * 200 devices, 5000 readings/s for 5 s. The agent records a JDK Flight Recording: the allocation
+ * rate and the longest GC pause during the main measurement, and the top allocation sites, come
+ * from it. {@code --tls} also measures the agent over mutual TLS against plaintext ({@link
+ * TlsComparison}), {@code --tracing} with tracing off, at 1% and at 100% ({@link
+ * TracingComparison}), {@code --sparkplug} Sparkplug B devices against JSON ones ({@link
+ * SparkplugComparison}); any of them skips the Mosquitto comparison.
  */
 public final class EdgeLatencyBenchmark {
   private static int devices = 200;
@@ -50,6 +51,7 @@ public final class EdgeLatencyBenchmark {
     List<String> arguments = new ArrayList<>(List.of(args));
     boolean tls = arguments.remove("--tls");
     boolean tracing = arguments.remove("--tracing");
+    boolean sparkplug = arguments.remove("--sparkplug");
     int devicesAt = arguments.indexOf("--devices");
     if (devicesAt >= 0) {
       devices = Integer.parseInt(arguments.remove(devicesAt + 1));
@@ -220,7 +222,12 @@ public final class EdgeLatencyBenchmark {
               .append(' ')
               .append(TracingComparison.run(work, kafka.bootstrapServers(), rate, seconds));
         }
-        if (!tls && !tracing) {
+        if (sparkplug) {
+          variants
+              .append(' ')
+              .append(SparkplugComparison.run(work, kafka.bootstrapServers(), rate, seconds));
+        }
+        if (!tls && !tracing && !sparkplug) {
           compareOnMosquitto(work, kafka.bootstrapServers(), rate, seconds);
         }
         System.out.printf(

@@ -26,6 +26,16 @@ final class LoadRun {
     return (seq + device) % HOT_EVERY == 0;
   }
 
+  /** Builds reading {@code seq} of device number {@code device}. */
+  @FunctionalInterface
+  interface PayloadMaker {
+    byte[] payload(int device, long seq, long now, double value, int index);
+  }
+
+  /** Fieldline's own JSON reading. */
+  static final PayloadMaker JSON =
+      (device, seq, now, value, index) -> Payloads.reading("d" + device, seq, now, value, index);
+
   private final ConcurrentHashMap<String, Long> scheduled = new ConcurrentHashMap<>();
   private final Recorder latency = new Recorder(3);
 
@@ -46,6 +56,19 @@ final class LoadRun {
   Outcome run(
       MqttAsyncClient publisher,
       java.util.function.IntFunction<String> topicFor,
+      int devices,
+      long[] seqs,
+      int rate,
+      double seconds)
+      throws Exception {
+    return run(publisher, topicFor, JSON, devices, seqs, rate, seconds);
+  }
+
+  /** As above, with payloads from {@code payloads}. */
+  Outcome run(
+      MqttAsyncClient publisher,
+      java.util.function.IntFunction<String> topicFor,
+      PayloadMaker payloads,
       int devices,
       long[] seqs,
       int rate,
@@ -73,8 +96,8 @@ final class LoadRun {
       }
       MqttMessage message =
           new MqttMessage(
-              Payloads.reading(
-                  device, seq, System.currentTimeMillis(), hot ? 90 : 20 + (i % 5), (int) i));
+              payloads.payload(
+                  d, seq, System.currentTimeMillis(), hot ? 90 : 20 + (i % 5), (int) i));
       message.setQos(1);
       publisher.publish(topicFor.apply(d), message);
     }
