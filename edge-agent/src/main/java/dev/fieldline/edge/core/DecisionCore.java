@@ -328,8 +328,8 @@ public final class DecisionCore implements DecisionListener {
       }
       process(topic, payload, first.siteId(), first.deviceId(), message, receivedNanos, now);
       DeviceState device = devices.get(first.deviceId());
-      if (device != null) {
-        device.sparkplugNode = topicNode(topic);
+      if (device != null && device.sparkplugNode == null) {
+        device.sparkplugNode = topicNode(topic); // once per device, not per message
       }
       from = to;
     }
