@@ -99,7 +99,7 @@ final class FeatureLoop {
       return;
     }
     long horizonEnd = window.start() + windowMs;
-    double stddev = merged.sampleVariance() > 0 ? Math.sqrt(merged.sampleVariance()) : 0.0;
+    double stddev = FleetFeatures.stddev(merged);
     if (lastSent != null
         && !FleetFeatures.isDue(
             lastSent.getMean(),

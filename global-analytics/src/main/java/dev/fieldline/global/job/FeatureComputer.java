@@ -40,7 +40,9 @@ import org.apache.flink.util.Collector;
 public final class FeatureComputer extends KeyedProcessFunction<String, GlobalRollup, Outbound> {
   private static final long serialVersionUID = 1L;
   private static final AvroCodec<FeatureUpdate> CODEC = AvroCodec.of(FeatureUpdate.class);
-  private static final String FIRST_VERSION = "FeatureUpdate-v1.avsc";
+  // Loaded once: the catalog reads it from the class path.
+  private static final org.apache.avro.Schema FIRST_VERSION =
+      SchemaCatalog.releasedVersion("FeatureUpdate-v1.avsc");
 
   private final FeatureSettings settings;
   private transient MapState<Long, GlobalRollup> horizon;
@@ -110,7 +112,7 @@ public final class FeatureComputer extends KeyedProcessFunction<String, GlobalRo
     if (merged.count() < settings.minCount()) {
       return;
     }
-    double stddev = merged.sampleVariance() > 0 ? Math.sqrt(merged.sampleVariance()) : 0.0;
+    double stddev = FleetFeatures.stddev(merged);
     SentFeature previous = lastSent.value();
     if (previous != null
         && !FleetFeatures.isDue(
@@ -146,7 +148,7 @@ public final class FeatureComputer extends KeyedProcessFunction<String, GlobalRo
             Topics.GLOBAL_FEATURES.name(),
             Topics.featureKey(rollup.deviceType, rollup.metric),
             settings.schemaVersion() == 1
-                ? CODEC.encodeAs(update, SchemaCatalog.releasedVersion(FIRST_VERSION))
+                ? CODEC.encodeAs(update, FIRST_VERSION)
                 : CODEC.encode(update),
             horizonEnd));
   }

@@ -12,12 +12,7 @@ public final class SketchBytes {
 
   /** The bytes of an Avro field; null stays null. */
   public static byte[] of(ByteBuffer buffer) {
-    if (buffer == null) {
-      return null;
-    }
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
+    return ValueSketch.bytes(buffer);
   }
 
   /** Both merged; either alone when the other is null. */

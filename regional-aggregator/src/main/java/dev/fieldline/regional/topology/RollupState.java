@@ -76,7 +76,7 @@ final class RollupState {
       return true;
     }
     try {
-      ValueSketch window = ValueSketch.fromBytes(bytes(summary.getSketch()));
+      ValueSketch window = ValueSketch.fromBytes(ValueSketch.bytes(summary.getSketch()));
       if (sketch == null) {
         sketch = window;
       } else {
@@ -86,12 +86,6 @@ final class RollupState {
     } catch (IllegalArgumentException e) {
       return false;
     }
-  }
-
-  private static byte[] bytes(java.nio.ByteBuffer buffer) {
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.duplicate().get(bytes);
-    return bytes;
   }
 
   static Serde<RollupState> serde() {

@@ -49,7 +49,7 @@ public final class FleetFeatures {
       HourlyProfile hourly,
       List<String> regions,
       double thresholdSigmas) {
-    double stddev = merged.sampleVariance() > 0 ? Math.sqrt(merged.sampleVariance()) : 0.0;
+    double stddev = stddev(merged);
     List<FeatureQuantile> quantiles = new ArrayList<>();
     Double p50 = null;
     Double p99 = null;
@@ -86,6 +86,11 @@ public final class FleetFeatures {
         .setQuantiles(quantiles)
         .setHourOfDay(hourly == null ? List.of() : hourly.toAvro())
         .build();
+  }
+
+  /** The sample standard deviation the features carry; 0 for fewer than two values. */
+  public static double stddev(RunningStats stats) {
+    return stats.sampleVariance() > 0 ? Math.sqrt(stats.sampleVariance()) : 0.0;
   }
 
   /**

@@ -50,6 +50,16 @@ public final class ValueSketch {
     return sketch;
   }
 
+  /** The bytes of an encoded sketch as an Avro field holds them; null stays null. */
+  public static byte[] bytes(java.nio.ByteBuffer field) {
+    if (field == null) {
+      return null;
+    }
+    byte[] bytes = new byte[field.remaining()];
+    field.duplicate().get(bytes);
+    return bytes;
+  }
+
   public void add(double value) {
     if (Double.isFinite(value) && Math.abs(value) <= MAPPING.maxIndexableValue()) {
       sketch.accept(value);
