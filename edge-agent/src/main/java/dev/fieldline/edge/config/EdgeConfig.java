@@ -158,7 +158,16 @@ public class EdgeConfig implements Validated {
 
     /** The host application id for {@code spBv1.0/STATE/<id>}; empty for the gateway id. */
     public String hostId = "";
+
+    /**
+     * Boolean metrics: {@code ignore} (counted, left alone) or {@code reading} (true 1, false 0,
+     * for rules and summaries like any number).
+     */
+    public String booleans = BOOLEANS_IGNORE;
   }
+
+  public static final String BOOLEANS_IGNORE = "ignore";
+  public static final String BOOLEANS_READING = "reading";
 
   public static final String FORMAT_FIELDLINE = "fieldline";
   public static final String FORMAT_MAPPED_JSON = "mapped-json";
@@ -371,6 +380,16 @@ public class EdgeConfig implements Validated {
                 + ingest.sparkplug.hostId
                 + "' is not a host id (no /, +, # or blank)");
       }
+      if (!BOOLEANS_IGNORE.equals(ingest.sparkplug.booleans)
+          && !BOOLEANS_READING.equals(ingest.sparkplug.booleans)) {
+        problems.add(
+            "ingest.sparkplug.booleans: '"
+                + ingest.sparkplug.booleans
+                + "' is neither "
+                + BOOLEANS_IGNORE
+                + " nor "
+                + BOOLEANS_READING);
+      }
     }
     if (windows.size.toMillis() < 100) {
       problems.add("windows.size: at least 100ms");
@@ -472,7 +491,8 @@ public class EdgeConfig implements Validated {
         ingest.reorderAllowance,
         rules.filters(),
         rules.rules(),
-        payloadMapping());
+        payloadMapping(),
+        BOOLEANS_READING.equals(ingest.sparkplug.booleans));
   }
 
   public MqttSettings mqttSettings() {

@@ -76,6 +76,11 @@ public final class CoreCounters {
     received.increment();
   }
 
+  void filter(FilterReason reason, int readings) {
+    filtered.get(reason).add(readings);
+    received.add(readings);
+  }
+
   void missing(String deviceId, long readings, long now) {
     missing.add(readings);
     missingByDevice.computeIfAbsent(deviceId, id -> new LongAdder()).add(readings);

@@ -23,6 +23,8 @@ import java.util.List;
  * @param filters filter specs, first match wins
  * @param rules decision rules
  * @param payloadMapping how to read a vendor's JSON payloads, or null for Fieldline's own payload
+ * @param sparkplugBooleans Sparkplug B Boolean metrics become readings (true 1, false 0) instead of
+ *     being counted and left alone
  */
 public record CoreSettings(
     String gatewayId,
@@ -38,7 +40,8 @@ public record CoreSettings(
     int reorderAllowance,
     List<FilterSpec> filters,
     List<RuleSpec> rules,
-    PayloadMapping payloadMapping) {
+    PayloadMapping payloadMapping,
+    boolean sparkplugBooleans) {
 
   public static final int DEFAULT_REORDER_ALLOWANCE = 64;
 
@@ -75,7 +78,8 @@ public record CoreSettings(
         DEFAULT_REORDER_ALLOWANCE,
         filters,
         rules,
-        null);
+        null,
+        false);
   }
 
   /** The same settings reading a vendor's JSON through {@code mapping}. */
@@ -94,7 +98,28 @@ public record CoreSettings(
         reorderAllowance,
         filters,
         rules,
-        mapping);
+        mapping,
+        sparkplugBooleans);
+  }
+
+  /** The same settings reading Sparkplug B Boolean metrics as readings (true 1, false 0). */
+  public CoreSettings withSparkplugBooleans(boolean asReadings) {
+    return new CoreSettings(
+        gatewayId,
+        region,
+        telemetryTopic,
+        defaultDeviceType,
+        maxPayloadBytes,
+        maxFuture,
+        maxPast,
+        windowSize,
+        windowGrace,
+        windowIdle,
+        reorderAllowance,
+        filters,
+        rules,
+        payloadMapping,
+        asReadings);
   }
 
   public FilterSpec filterFor(String deviceType, String metric) {

@@ -43,7 +43,7 @@ public final class DecisionCore implements DecisionListener {
   private final String[] topicParts = new String[2];
 
   private static final String SPARKPLUG_PREFIX = SparkplugHost.NAMESPACE + "/";
-  private final SparkplugHost sparkplug = new SparkplugHost();
+  private final SparkplugHost sparkplug;
   private final ParsedMessage sparkplugMessage = new ParsedMessage();
 
   // Topic -> its site and device ids. The MQTT client hands every message a new topic string, but
@@ -71,6 +71,7 @@ public final class DecisionCore implements DecisionListener {
       CoreSettings settings, FeatureLookup features, CoreSink sink, CoreCounters counters) {
     this.settings = settings;
     this.parser = new MessageParser(settings.payloadMapping());
+    this.sparkplug = new SparkplugHost(settings.sparkplugBooleans());
     this.features = features;
     this.sink = sink;
     this.counters = counters;
@@ -297,8 +298,9 @@ public final class DecisionCore implements DecisionListener {
         return;
       }
       case OUT_OF_SEQUENCE -> {
-        // Unusable until the node is born again (asked above); counted, not guessed at.
-        counters.filter(FilterReason.OUT_OF_ORDER);
+        // Unusable until the node is born again (asked above); counted, not guessed at: one
+        // reading per metric it carried, as a device counts what it sent.
+        counters.filter(FilterReason.OUT_OF_ORDER, Math.max(1, outcome.setAsideMetrics()));
         return;
       }
       default -> {}

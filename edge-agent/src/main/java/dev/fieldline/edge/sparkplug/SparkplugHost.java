@@ -33,6 +33,20 @@ public final class SparkplugHost {
   static final String BD_SEQ = "bdSeq";
 
   private final Map<String, NodeSession> nodes = new HashMap<>();
+  private final boolean booleansAsReadings;
+
+  /** A host that counts Boolean metrics and leaves them alone. */
+  public SparkplugHost() {
+    this(false);
+  }
+
+  /**
+   * @param booleansAsReadings Boolean metrics become readings, true 1 and false 0 (a pump running,
+   *     a door open), instead of being counted and left alone
+   */
+  public SparkplugHost(boolean booleansAsReadings) {
+    this.booleansAsReadings = booleansAsReadings;
+  }
 
   /** A metric announced in a birth certificate. */
   private record Announced(String device, String name, int datatype) {}
@@ -82,12 +96,15 @@ public final class SparkplugHost {
       return nodeBirth(parsed, node, message, seq, now);
     }
     if (!node.born) {
-      return askRebirth(nodeKey, node, type + " before the node's birth");
+      return askRebirth(nodeKey, node, type + " before the node's birth", message);
     }
     if (seq != (node.lastSeq + 1) % 256) {
       node.born = false; // untrusted until it is born again
       return askRebirth(
-          nodeKey, node, "sequence " + seq + " after " + node.lastSeq + ": messages missing");
+          nodeKey,
+          node,
+          "sequence " + seq + " after " + node.lastSeq + ": messages missing",
+          message);
     }
     node.lastSeq = seq;
     String device = parsed.getDeviceId();
@@ -104,7 +121,8 @@ public final class SparkplugHost {
       case DDATA -> {
         if (!Boolean.TRUE.equals(node.devicesOnline.get(device))) {
           node.born = false;
-          return askRebirth(nodeKey, node, "DDATA of device " + device + " before its birth");
+          return askRebirth(
+              nodeKey, node, "DDATA of device " + device + " before its birth", message);
         }
         return readings(Kind.DATA, parsed, node, message, device, false, now);
       }
@@ -152,10 +170,22 @@ public final class SparkplugHost {
     return SparkplugOutcome.death(Kind.NODE_DEATH, offline);
   }
 
-  private SparkplugOutcome askRebirth(String nodeKey, NodeSession node, String reason) {
+  private SparkplugOutcome askRebirth(
+      String nodeKey, NodeSession node, String reason, Payload setAside) {
     String target = node.rebirthAsked ? null : nodeKey;
     node.rebirthAsked = true;
-    return SparkplugOutcome.rebirth(target, reason);
+    int telemetry = 0;
+    for (Metric metric : setAside.getMetricsList()) {
+      if (!protocolMetric(metric.getName())) {
+        telemetry++;
+      }
+    }
+    return SparkplugOutcome.rebirth(target, reason, telemetry);
+  }
+
+  /** The protocol's own metrics ({@code bdSeq}, {@code Node Control/*}): not telemetry. */
+  private static boolean protocolMetric(String name) {
+    return name.equals(BD_SEQ) || name.startsWith("Node Control/");
   }
 
   private SparkplugOutcome readings(
@@ -172,7 +202,9 @@ public final class SparkplugHost {
     int ignored = 0;
     int rejected = 0;
     String reason = null;
-    long seq = node.deviceSeq.merge(deviceId, 1L, Long::sum);
+    // The device's messages are numbered by the host, counting only those with readings: a message
+    // whose every metric was left out must not look like a gap in the device's sequence.
+    long seq = node.deviceSeq.getOrDefault(deviceId, 0L) + 1;
     for (Metric metric : message.getMetricsList()) {
       String name;
       int datatype;
@@ -195,14 +227,15 @@ public final class SparkplugHost {
           node.aliases.put(metric.getAlias(), new Announced(device, name, datatype));
         }
       }
-      if (name.equals(BD_SEQ) || name.startsWith("Node Control/")) {
+      if (protocolMetric(name)) {
         continue; // the protocol's own metrics, not telemetry
       }
-      if (metric.getIsNull() || !numeric(datatype)) {
+      boolean asNumber = booleansAsReadings && datatype == DataType.Boolean_VALUE;
+      if (metric.getIsNull() || !(numeric(datatype) || asNumber)) {
         ignored++;
         continue;
       }
-      Double value = value(metric, datatype);
+      Double value = asNumber ? bool(metric) : value(metric, datatype);
       if (value == null) {
         rejected++;
         reason =
@@ -219,13 +252,16 @@ public final class SparkplugHost {
           new SparkplugReading(
               topic.getGroupId(), deviceId, fieldlineName(name), value, time, seq));
     }
+    if (!readings.isEmpty()) {
+      node.deviceSeq.put(deviceId, seq);
+    }
     String rebirth = null;
     if (rejected > 0 && reason != null && reason.startsWith("metric alias")) {
       rebirth = node.rebirthAsked ? null : topic.getGroupId() + "/" + topic.getEdgeNodeId();
       node.rebirthAsked = true;
     }
     return new SparkplugOutcome(
-        kind, List.copyOf(readings), rebirth, reason, ignored, rejected, List.of());
+        kind, List.copyOf(readings), rebirth, reason, ignored, rejected, List.of(), 0);
   }
 
   /**
@@ -271,6 +307,13 @@ public final class SparkplugHost {
       case DOUBLE_VALUE -> datatype == DataType.Double_VALUE ? metric.getDoubleValue() : null;
       default -> null;
     };
+  }
+
+  /** A Boolean metric as a reading: true 1, false 0; null when it carries another type. */
+  private static Double bool(Metric metric) {
+    return metric.getValueCase() == Metric.ValueCase.BOOLEAN_VALUE
+        ? (metric.getBooleanValue() ? 1.0 : 0.0)
+        : null;
   }
 
   private static double unsigned(long value) {

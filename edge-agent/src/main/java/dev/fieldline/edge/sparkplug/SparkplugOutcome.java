@@ -14,6 +14,7 @@ import java.util.List;
  * @param rejectedMetrics metrics that could not be read (unknown alias, a value of another type
  *     than the birth announced)
  * @param offline the devices (Fieldline ids) a death took offline
+ * @param setAsideMetrics telemetry metrics of a message set aside until a rebirth
  */
 public record SparkplugOutcome(
     Kind kind,
@@ -22,7 +23,8 @@ public record SparkplugOutcome(
     String reason,
     int ignoredMetrics,
     int rejectedMetrics,
-    List<String> offline) {
+    List<String> offline,
+    int setAsideMetrics) {
 
   /** What a message was. */
   public enum Kind {
@@ -45,18 +47,19 @@ public record SparkplugOutcome(
   }
 
   static SparkplugOutcome of(Kind kind) {
-    return new SparkplugOutcome(kind, List.of(), null, null, 0, 0, List.of());
+    return new SparkplugOutcome(kind, List.of(), null, null, 0, 0, List.of(), 0);
   }
 
   static SparkplugOutcome death(Kind kind, List<String> offline) {
-    return new SparkplugOutcome(kind, List.of(), null, null, 0, 0, List.copyOf(offline));
+    return new SparkplugOutcome(kind, List.of(), null, null, 0, 0, List.copyOf(offline), 0);
   }
 
   static SparkplugOutcome malformed(String reason) {
-    return new SparkplugOutcome(Kind.MALFORMED, List.of(), null, reason, 0, 0, List.of());
+    return new SparkplugOutcome(Kind.MALFORMED, List.of(), null, reason, 0, 0, List.of(), 0);
   }
 
-  static SparkplugOutcome rebirth(String node, String reason) {
-    return new SparkplugOutcome(Kind.OUT_OF_SEQUENCE, List.of(), node, reason, 0, 0, List.of());
+  static SparkplugOutcome rebirth(String node, String reason, int setAsideMetrics) {
+    return new SparkplugOutcome(
+        Kind.OUT_OF_SEQUENCE, List.of(), node, reason, 0, 0, List.of(), setAsideMetrics);
   }
 }

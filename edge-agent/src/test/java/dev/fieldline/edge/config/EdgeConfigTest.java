@@ -158,8 +158,20 @@ class EdgeConfigTest {
                         List.of(
                             "ingest.sparkplug.enabled=true",
                             "ingest.sparkplug.groups=plant/1",
-                            "ingest.sparkplug.host-id=host#1")))
+                            "ingest.sparkplug.host-id=host#1",
+                            "ingest.sparkplug.booleans=yes")))
         .hasMessageContaining("ingest.sparkplug.groups: 'plant/1' is not a group id")
-        .hasMessageContaining("ingest.sparkplug.host-id: 'host#1' is not a host id");
+        .hasMessageContaining("ingest.sparkplug.host-id: 'host#1' is not a host id")
+        .hasMessageContaining("ingest.sparkplug.booleans: 'yes' is neither ignore nor reading");
+  }
+
+  @Test
+  void shouldReadSparkplugBooleansAsReadingsOnlyWhenAsked() {
+    EdgeConfig plain = EdgeAgentApp.loader().load(null, Map.of(), List.of());
+    EdgeConfig asked =
+        EdgeAgentApp.loader().load(null, Map.of(), List.of("ingest.sparkplug.booleans=reading"));
+    RulesFile none = RulesFile.empty();
+    assertThat(plain.coreSettings(none).sparkplugBooleans()).isFalse();
+    assertThat(asked.coreSettings(none).sparkplugBooleans()).isTrue();
   }
 }

@@ -146,6 +146,76 @@ class SparkplugHostTest {
         .isEqualTo("plant-1/node-1");
   }
 
+  @Test
+  void countsWhatItSetsAsideUntilTheRebirthOneReadingPerTelemetryMetric() throws Exception {
+    SparkplugOutcome early = host.handle(device("DBIRTH"), dbirth(1), T);
+    assertThat(early.kind()).isEqualTo(Kind.OUT_OF_SEQUENCE);
+    assertThat(early.setAsideMetrics()).as("temperature, status, pressure").isEqualTo(3);
+    SparkplugOutcome nodeEarly = host.handle(node("NBIRTH"), nbirth(0, 3), T);
+    assertThat(nodeEarly.kind()).isEqualTo(Kind.BIRTH);
+  }
+
+  @Test
+  void doesNotNumberAMessageWithoutReadingsSoItsDeviceShowsNoGap() throws Exception {
+    born(); // the device's messages 1 (birth) and 2
+    byte[] unusable =
+        SparkplugBProto.Payload.newBuilder()
+            .setSeq(3)
+            .setTimestamp(T)
+            .addMetrics(
+                SparkplugBProto.Payload.Metric.newBuilder().setAlias(10).setStringValue("hot"))
+            .build()
+            .toByteArray();
+    SparkplugOutcome rejected = host.handle(device("DDATA"), unusable, T);
+    assertThat(rejected.readings()).isEmpty();
+    assertThat(rejected.rejectedMetrics()).isEqualTo(1);
+
+    SparkplugOutcome next = host.handle(device("DDATA"), ddataByAlias(4, 4.0), T);
+    assertThat(next.readings())
+        .singleElement()
+        .extracting(SparkplugReading::seq)
+        .as("the next reading follows the last one the device delivered")
+        .isEqualTo(3L);
+  }
+
+  @Test
+  void readsBooleansAsReadingsWhenConfiguredAndCountsThemOtherwise() throws Exception {
+    byte[] birth =
+        SparkplugBProto.Payload.newBuilder()
+            .setSeq(1)
+            .setTimestamp(T)
+            .addMetrics(
+                SparkplugBProto.Payload.Metric.newBuilder()
+                    .setName("running")
+                    .setAlias(20)
+                    .setDatatype(SparkplugBProto.DataType.Boolean_VALUE)
+                    .setBooleanValue(true))
+            .build()
+            .toByteArray();
+    byte[] data =
+        SparkplugBProto.Payload.newBuilder()
+            .setSeq(2)
+            .setTimestamp(T)
+            .addMetrics(
+                SparkplugBProto.Payload.Metric.newBuilder().setAlias(20).setBooleanValue(false))
+            .build()
+            .toByteArray();
+
+    SparkplugHost reading = new SparkplugHost(true);
+    reading.handle(node("NBIRTH"), nbirth(0, 3), T);
+    assertThat(reading.handle(device("DBIRTH"), birth, T).readings())
+        .extracting(SparkplugReading::metric, SparkplugReading::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("running", 1.0));
+    assertThat(reading.handle(device("DDATA"), data, T).readings())
+        .extracting(SparkplugReading::value)
+        .containsExactly(0.0);
+
+    host.handle(node("NBIRTH"), nbirth(0, 3), T);
+    SparkplugOutcome ignored = host.handle(device("DBIRTH"), birth, T);
+    assertThat(ignored.readings()).isEmpty();
+    assertThat(ignored.ignoredMetrics()).isEqualTo(1);
+  }
+
   private void born() throws Exception {
     host.handle(node("NBIRTH"), nbirth(0, 3), T);
     host.handle(device("DBIRTH"), dbirth(1), T);
