@@ -9,6 +9,7 @@ import dev.fieldline.edge.io.KafkaUplink;
 import dev.fieldline.edge.io.MqttSettings;
 import dev.fieldline.edge.io.ReconnectPolicy;
 import dev.fieldline.edge.io.TlsSettings;
+import dev.fieldline.edge.sparkplug.SparkplugOptions;
 import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.support.config.ClientProperties;
 import dev.fieldline.support.config.SecretRef;
@@ -164,6 +165,9 @@ public class EdgeConfig implements Validated {
      * for rules and summaries like any number).
      */
     public String booleans = BOOLEANS_IGNORE;
+
+    /** The String metric of a birth that names the node's or device's type. */
+    public String deviceTypeMetric = SparkplugOptions.DEFAULT_DEVICE_TYPE_METRIC;
   }
 
   public static final String BOOLEANS_IGNORE = "ignore";
@@ -390,6 +394,9 @@ public class EdgeConfig implements Validated {
                 + " nor "
                 + BOOLEANS_READING);
       }
+      if (ingest.sparkplug.deviceTypeMetric.isBlank()) {
+        problems.add("ingest.sparkplug.device-type-metric: the name of a String metric");
+      }
     }
     if (windows.size.toMillis() < 100) {
       problems.add("windows.size: at least 100ms");
@@ -492,7 +499,8 @@ public class EdgeConfig implements Validated {
         rules.filters(),
         rules.rules(),
         payloadMapping(),
-        BOOLEANS_READING.equals(ingest.sparkplug.booleans));
+        new SparkplugOptions(
+            BOOLEANS_READING.equals(ingest.sparkplug.booleans), ingest.sparkplug.deviceTypeMetric));
   }
 
   public MqttSettings mqttSettings() {

@@ -2,6 +2,7 @@ package dev.fieldline.edge.core;
 
 import dev.fieldline.edge.core.filters.FilterSpec;
 import dev.fieldline.edge.core.rules.RuleSpec;
+import dev.fieldline.edge.sparkplug.SparkplugOptions;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,8 +24,7 @@ import java.util.List;
  * @param filters filter specs, first match wins
  * @param rules decision rules
  * @param payloadMapping how to read a vendor's JSON payloads, or null for Fieldline's own payload
- * @param sparkplugBooleans Sparkplug B Boolean metrics become readings (true 1, false 0) instead of
- *     being counted and left alone
+ * @param sparkplug how Sparkplug B metrics are read where the specification leaves it open
  */
 public record CoreSettings(
     String gatewayId,
@@ -41,7 +41,7 @@ public record CoreSettings(
     List<FilterSpec> filters,
     List<RuleSpec> rules,
     PayloadMapping payloadMapping,
-    boolean sparkplugBooleans) {
+    SparkplugOptions sparkplug) {
 
   public static final int DEFAULT_REORDER_ALLOWANCE = 64;
 
@@ -51,6 +51,9 @@ public record CoreSettings(
   public CoreSettings {
     filters = List.copyOf(filters);
     rules = List.copyOf(rules);
+    if (sparkplug == null) {
+      sparkplug = SparkplugOptions.DEFAULTS;
+    }
     if (windowSize.toMillis() <= 0) {
       throw new IllegalArgumentException("windowSize must be positive");
     }
@@ -79,7 +82,7 @@ public record CoreSettings(
         filters,
         rules,
         null,
-        false);
+        SparkplugOptions.DEFAULTS);
   }
 
   /** The same settings reading a vendor's JSON through {@code mapping}. */
@@ -99,11 +102,11 @@ public record CoreSettings(
         filters,
         rules,
         mapping,
-        sparkplugBooleans);
+        sparkplug);
   }
 
-  /** The same settings reading Sparkplug B Boolean metrics as readings (true 1, false 0). */
-  public CoreSettings withSparkplugBooleans(boolean asReadings) {
+  /** The same settings reading Sparkplug B metrics with {@code options}. */
+  public CoreSettings withSparkplug(SparkplugOptions options) {
     return new CoreSettings(
         gatewayId,
         region,
@@ -119,7 +122,7 @@ public record CoreSettings(
         filters,
         rules,
         payloadMapping,
-        asReadings);
+        options);
   }
 
   public FilterSpec filterFor(String deviceType, String metric) {

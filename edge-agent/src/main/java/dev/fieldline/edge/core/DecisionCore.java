@@ -71,7 +71,7 @@ public final class DecisionCore implements DecisionListener {
       CoreSettings settings, FeatureLookup features, CoreSink sink, CoreCounters counters) {
     this.settings = settings;
     this.parser = new MessageParser(settings.payloadMapping());
-    this.sparkplug = new SparkplugHost(settings.sparkplugBooleans());
+    this.sparkplug = new SparkplugHost(settings.sparkplug());
     this.features = features;
     this.sink = sink;
     this.counters = counters;
@@ -315,6 +315,7 @@ public final class DecisionCore implements DecisionListener {
       ParsedMessage message = sparkplugMessage;
       message.reset();
       message.deviceId = first.deviceId();
+      message.deviceType = first.deviceType();
       message.seq = first.seq();
       message.timestamp = first.timestamp();
       int to = from;

@@ -9,7 +9,7 @@ public final class Identifiers {
 
   private Identifiers() {}
 
-  static boolean valid(String id) {
+  public static boolean valid(String id) {
     if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
       return false;
     }

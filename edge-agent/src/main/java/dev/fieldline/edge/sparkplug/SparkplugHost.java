@@ -34,18 +34,16 @@ public final class SparkplugHost {
 
   private final Map<String, NodeSession> nodes = new HashMap<>();
   private final boolean booleansAsReadings;
+  private final String deviceTypeMetric;
 
-  /** A host that counts Boolean metrics and leaves them alone. */
+  /** A host with the {@link SparkplugOptions#DEFAULTS}. */
   public SparkplugHost() {
-    this(false);
+    this(SparkplugOptions.DEFAULTS);
   }
 
-  /**
-   * @param booleansAsReadings Boolean metrics become readings, true 1 and false 0 (a pump running,
-   *     a door open), instead of being counted and left alone
-   */
-  public SparkplugHost(boolean booleansAsReadings) {
-    this.booleansAsReadings = booleansAsReadings;
+  public SparkplugHost(SparkplugOptions options) {
+    this.booleansAsReadings = options.booleansAsReadings();
+    this.deviceTypeMetric = options.deviceTypeMetric();
   }
 
   /** A metric announced in a birth certificate. */
@@ -60,6 +58,7 @@ public final class SparkplugHost {
     final Map<String, Integer> datatypes = new HashMap<>();
     final Map<String, Boolean> devicesOnline = new HashMap<>();
     final Map<String, Long> deviceSeq = new HashMap<>();
+    final Map<String, String> deviceTypes = new HashMap<>();
   }
 
   /** Reads one message that arrived on {@code topic}, received at {@code now} (epoch millis). */
@@ -154,6 +153,7 @@ public final class SparkplugHost {
     node.aliases.clear();
     node.datatypes.clear();
     node.devicesOnline.clear();
+    node.deviceTypes.clear();
     return readings(Kind.BIRTH, topic, node, message, null, true, now);
   }
 
@@ -205,6 +205,10 @@ public final class SparkplugHost {
     // The device's messages are numbered by the host, counting only those with readings: a message
     // whose every metric was left out must not look like a gap in the device's sequence.
     long seq = node.deviceSeq.getOrDefault(deviceId, 0L) + 1;
+    if (birth) {
+      node.deviceTypes.remove(deviceId); // a birth names its type again, or has none
+    }
+    String type = node.deviceTypes.get(deviceId);
     for (Metric metric : message.getMetricsList()) {
       String name;
       int datatype;
@@ -230,6 +234,19 @@ public final class SparkplugHost {
       if (protocolMetric(name)) {
         continue; // the protocol's own metrics, not telemetry
       }
+      if (birth && name.equals(deviceTypeMetric) && metric.hasStringValue()) {
+        String named = metric.getStringValue();
+        if (Identifiers.valid(named)) {
+          type = named;
+          node.deviceTypes.put(deviceId, type);
+          String typed = type;
+          readings.replaceAll(r -> r.withDeviceType(typed)); // the metrics before it in the birth
+        } else {
+          rejected++;
+          reason = name + " '" + named + "' is not a device type";
+        }
+        continue;
+      }
       boolean asNumber = booleansAsReadings && datatype == DataType.Boolean_VALUE;
       if (metric.getIsNull() || !(numeric(datatype) || asNumber)) {
         ignored++;
@@ -250,7 +267,7 @@ public final class SparkplugHost {
       long time = metric.hasTimestamp() ? metric.getTimestamp() : payloadTime;
       readings.add(
           new SparkplugReading(
-              topic.getGroupId(), deviceId, fieldlineName(name), value, time, seq));
+              topic.getGroupId(), deviceId, type, fieldlineName(name), value, time, seq));
     }
     if (!readings.isEmpty()) {
       node.deviceSeq.put(deviceId, seq);

@@ -171,7 +171,7 @@ class EdgeConfigTest {
     EdgeConfig asked =
         EdgeAgentApp.loader().load(null, Map.of(), List.of("ingest.sparkplug.booleans=reading"));
     RulesFile none = RulesFile.empty();
-    assertThat(plain.coreSettings(none).sparkplugBooleans()).isFalse();
-    assertThat(asked.coreSettings(none).sparkplugBooleans()).isTrue();
+    assertThat(plain.coreSettings(none).sparkplug().booleansAsReadings()).isFalse();
+    assertThat(asked.coreSettings(none).sparkplug().booleansAsReadings()).isTrue();
   }
 }

@@ -201,7 +201,8 @@ class SparkplugHostTest {
             .build()
             .toByteArray();
 
-    SparkplugHost reading = new SparkplugHost(true);
+    SparkplugHost reading =
+        new SparkplugHost(new SparkplugOptions(true, SparkplugOptions.DEFAULT_DEVICE_TYPE_METRIC));
     reading.handle(node("NBIRTH"), nbirth(0, 3), T);
     assertThat(reading.handle(device("DBIRTH"), birth, T).readings())
         .extracting(SparkplugReading::metric, SparkplugReading::value)
@@ -214,6 +215,39 @@ class SparkplugHostTest {
     SparkplugOutcome ignored = host.handle(device("DBIRTH"), birth, T);
     assertThat(ignored.readings()).isEmpty();
     assertThat(ignored.ignoredMetrics()).isEqualTo(1);
+  }
+
+  @Test
+  void takesTheDeviceTypeFromItsBirthCertificate() throws Exception {
+    byte[] birth =
+        SparkplugBProto.Payload.newBuilder()
+            .setSeq(1)
+            .setTimestamp(T)
+            .addMetrics(
+                SparkplugBProto.Payload.Metric.newBuilder()
+                    .setName("temperature")
+                    .setAlias(10)
+                    .setDatatype(SparkplugBProto.DataType.Double_VALUE)
+                    .setDoubleValue(4.2))
+            .addMetrics(
+                SparkplugBProto.Payload.Metric.newBuilder()
+                    .setName(SparkplugOptions.DEFAULT_DEVICE_TYPE_METRIC)
+                    .setDatatype(SparkplugBProto.DataType.String_VALUE)
+                    .setStringValue("chiller"))
+            .build()
+            .toByteArray();
+    host.handle(node("NBIRTH"), nbirth(0, 3), T);
+    assertThat(host.handle(device("DBIRTH"), birth, T).readings())
+        .extracting(SparkplugReading::deviceType)
+        .as("also the metrics before it in the birth")
+        .containsExactly("chiller");
+    assertThat(host.handle(device("DDATA"), ddataByAlias(2, 4.0), T).readings())
+        .extracting(SparkplugReading::deviceType)
+        .containsExactly("chiller");
+    assertThat(host.handle(node("NBIRTH"), nbirth(0, 4), T).readings())
+        .extracting(SparkplugReading::deviceType)
+        .as("the node named none")
+        .containsOnlyNulls();
   }
 
   private void born() throws Exception {
