@@ -65,6 +65,8 @@ final class Payloads {
                   + "\"}";
           case BAD_IDENTIFIER -> good(deviceId, type, now, seq, "\"bad metric!\":1.0");
           case UNKNOWN_SCHEMA -> null;
+          case SPARKPLUG_TRUNCATED, SPARKPLUG_WRONG_DATATYPE, SPARKPLUG_SEQUENCE_OUT_OF_RANGE ->
+              throw new IllegalArgumentException(kind + " spoils a Sparkplug B payload, not JSON");
         };
     if (json == null) {
       // Avro single-object marker C3 01 and a fingerprint no released schema has.

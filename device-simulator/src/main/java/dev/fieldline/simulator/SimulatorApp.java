@@ -94,6 +94,14 @@ public final class SimulatorApp implements Callable<Integer> {
   @Option(names = "--topic", description = "Telemetry topic template (default: ${DEFAULT-VALUE}).")
   String topic = SimulatorSettings.DEFAULT_TOPIC;
 
+  @Option(
+      names = "--format",
+      description =
+          "What the devices publish: fieldline (JSON on --topic) or sparkplug (Sparkplug B 3.0, one"
+              + " edge node <site>-gw per site in group <site>, devices by alias) (default:"
+              + " ${DEFAULT-VALUE}).")
+  String format = "fieldline";
+
   @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
@@ -138,7 +146,8 @@ public final class SimulatorApp implements Callable<Integer> {
               topic,
               1000,
               seed,
-              episodeSettings());
+              episodeSettings(),
+              PayloadFormat.of(format));
       runFor = parseDuration(duration);
     } catch (IllegalArgumentException e) {
       System.err.println("invalid option: " + e.getMessage());

@@ -19,6 +19,8 @@ import java.util.List;
  * @param maxInFlight unacknowledged publishes at once
  * @param seed random seed, for repeatable signals
  * @param episodes anomaly episodes with a start and an end, recorded in the ledger
+ * @param format what the devices publish: Fieldline's JSON, or Sparkplug B through an edge node per
+ *     site
  */
 public record SimulatorSettings(
     String brokerUri,
@@ -34,7 +36,8 @@ public record SimulatorSettings(
     String topicTemplate,
     int maxInFlight,
     long seed,
-    EpisodeSettings episodes) {
+    EpisodeSettings episodes,
+    PayloadFormat format) {
 
   public static final String DEFAULT_TOPIC = "sites/{siteId}/devices/{deviceId}/telemetry";
 
@@ -55,6 +58,43 @@ public record SimulatorSettings(
       throw new IllegalArgumentException("max in-flight must be at least 1");
     }
     types = List.copyOf(types);
+    if (format == null) {
+      format = PayloadFormat.FIELDLINE;
+    }
+  }
+
+  /** Settings with anomaly episodes, in Fieldline's payload format. */
+  public SimulatorSettings(
+      String brokerUri,
+      String clientId,
+      int devices,
+      int sites,
+      String sitePrefix,
+      String devicePrefix,
+      List<DeviceType> types,
+      double messagesPerSecond,
+      double anomalyRate,
+      double malformedRate,
+      String topicTemplate,
+      int maxInFlight,
+      long seed,
+      EpisodeSettings episodes) {
+    this(
+        brokerUri,
+        clientId,
+        devices,
+        sites,
+        sitePrefix,
+        devicePrefix,
+        types,
+        messagesPerSecond,
+        anomalyRate,
+        malformedRate,
+        topicTemplate,
+        maxInFlight,
+        seed,
+        episodes,
+        PayloadFormat.FIELDLINE);
   }
 
   /** Settings without anomaly episodes. */
@@ -105,6 +145,27 @@ public record SimulatorSettings(
         topicTemplate,
         maxInFlight,
         seed,
-        episodes);
+        episodes,
+        format);
+  }
+
+  /** The same settings publishing {@code format}. */
+  public SimulatorSettings withFormat(PayloadFormat format) {
+    return new SimulatorSettings(
+        brokerUri,
+        clientId,
+        devices,
+        sites,
+        sitePrefix,
+        devicePrefix,
+        types,
+        messagesPerSecond,
+        anomalyRate,
+        malformedRate,
+        topicTemplate,
+        maxInFlight,
+        seed,
+        episodes,
+        format);
   }
 }

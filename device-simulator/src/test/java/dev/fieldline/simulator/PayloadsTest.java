@@ -66,7 +66,7 @@ class PayloadsTest {
           counters);
 
   @ParameterizedTest
-  @EnumSource(Malformation.class)
+  @EnumSource(value = Malformation.class, mode = EnumSource.Mode.MATCH_NONE, names = "SPARKPLUG_.*")
   void shouldBeRejectedByTheEdgeForTheReasonItIsNamedAfterAsOneReading(Malformation kind) {
     byte[] payload = Payloads.spoiled(kind, "dev-0001", "chiller", NOW, 7, "temperature");
 
