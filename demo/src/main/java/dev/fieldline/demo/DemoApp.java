@@ -1,5 +1,6 @@
 package dev.fieldline.demo;
 
+import dev.fieldline.simulator.PayloadFormat;
 import dev.fieldline.support.config.Durations;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +75,14 @@ public final class DemoApp implements Callable<Integer> {
               + " service, gateway and device, and run every hop over mutual TLS with per-identity"
               + " access rules (MQTT access policy, Kafka ACLs).")
   boolean secure;
+
+  @Option(
+      names = "--format",
+      description =
+          "What the devices publish: fieldline (JSON) or sparkplug (Sparkplug B 3.0, an edge node"
+              + " per site; the edge agents are their host application) (default:"
+              + " ${DEFAULT-VALUE}).")
+  String format = "fieldline";
 
   @Option(
       names = "--trace-ratio",
@@ -157,6 +166,7 @@ public final class DemoApp implements Callable<Integer> {
       return new ChaosRun(chaosSettings, System.out).run() ? 0 : 1;
     }
     Duration publishFor;
+    PayloadFormat payloadFormat;
     try {
       publishFor = Durations.parse(duration);
     } catch (RuntimeException e) {
@@ -169,6 +179,12 @@ public final class DemoApp implements Callable<Integer> {
       }
       if (!(traceRatio >= 0 && traceRatio <= 1)) {
         throw new IllegalArgumentException("--trace-ratio is a share between 0 and 1");
+      }
+      payloadFormat = PayloadFormat.of(format);
+      if (secure && payloadFormat == PayloadFormat.SPARKPLUG) {
+        throw new IllegalArgumentException(
+            "--secure issues a certificate per device; Sparkplug B edge nodes connect for their"
+                + " devices, so --format sparkplug runs without --secure");
       }
       if (webPort < 0 || webPort > 65_535) {
         throw new IllegalArgumentException("--web-port is a port number (0: a free one)");
@@ -190,7 +206,8 @@ public final class DemoApp implements Callable<Integer> {
             Duration.ofSeconds(2),
             Duration.ofSeconds(90),
             secure,
-            traceRatio);
+            traceRatio,
+            payloadFormat);
     String logFile = System.getProperty("fieldline.log", "fieldline-demo.log");
     boolean inPlace = !plain && System.console() != null;
     Demo demo = new Demo(settings, new Console(System.out, inPlace, logFile));

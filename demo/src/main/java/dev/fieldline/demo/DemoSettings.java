@@ -1,5 +1,6 @@
 package dev.fieldline.demo;
 
+import dev.fieldline.simulator.PayloadFormat;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,6 +19,8 @@ import java.util.List;
  * @param drainTimeout how long to wait, after the devices stop, for every tier to balance
  * @param secure mutual TLS and per-identity access rules on every hop, from a throwaway CA
  * @param traceRatio share of readings traced through every tier (0: tracing off)
+ * @param format what the devices publish: Fieldline's JSON, or Sparkplug B through an edge node per
+ *     site (the edge agents then are their host application)
  */
 record DemoSettings(
     List<String> regions,
@@ -31,4 +34,54 @@ record DemoSettings(
     Duration checkpointInterval,
     Duration drainTimeout,
     boolean secure,
-    double traceRatio) {}
+    double traceRatio,
+    PayloadFormat format) {
+
+  /** Settings for devices publishing Fieldline's JSON. */
+  DemoSettings(
+      List<String> regions,
+      Duration duration,
+      int devicesPerRegion,
+      double ratePerRegion,
+      double anomalyRate,
+      double malformedRate,
+      String edgeWindow,
+      String regionalWindow,
+      Duration checkpointInterval,
+      Duration drainTimeout,
+      boolean secure,
+      double traceRatio) {
+    this(
+        regions,
+        duration,
+        devicesPerRegion,
+        ratePerRegion,
+        anomalyRate,
+        malformedRate,
+        edgeWindow,
+        regionalWindow,
+        checkpointInterval,
+        drainTimeout,
+        secure,
+        traceRatio,
+        PayloadFormat.FIELDLINE);
+  }
+
+  /** The same settings with devices publishing {@code format}. */
+  DemoSettings withFormat(PayloadFormat format) {
+    return new DemoSettings(
+        regions,
+        duration,
+        devicesPerRegion,
+        ratePerRegion,
+        anomalyRate,
+        malformedRate,
+        edgeWindow,
+        regionalWindow,
+        checkpointInterval,
+        drainTimeout,
+        secure,
+        traceRatio,
+        format);
+  }
+}

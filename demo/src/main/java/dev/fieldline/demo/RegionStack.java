@@ -12,6 +12,7 @@ import dev.fieldline.regional.config.AggregatorConfig;
 import dev.fieldline.schema.TopicSetup;
 import dev.fieldline.simulator.DeviceType;
 import dev.fieldline.simulator.EpisodeSettings;
+import dev.fieldline.simulator.PayloadFormat;
 import dev.fieldline.simulator.Simulator;
 import dev.fieldline.simulator.SimulatorSettings;
 import io.opentelemetry.api.OpenTelemetry;
@@ -69,12 +70,13 @@ final class RegionStack implements AutoCloseable {
     try {
       SimulatorSettings fleet =
           fleet(
-              region,
-              "",
-              settings.devicesPerRegion(),
-              settings.ratePerRegion(),
-              settings.anomalyRate(),
-              settings.malformedRate());
+                  region,
+                  "",
+                  settings.devicesPerRegion(),
+                  settings.ratePerRegion(),
+                  settings.anomalyRate(),
+                  settings.malformedRate())
+              .withFormat(settings.format());
       String gatewayId = "gw-" + region;
       ZeroTrust.RegionIdentities ids =
           zeroTrust == null ? null : zeroTrust.issue(region, gatewayId, fleet);
@@ -90,6 +92,10 @@ final class RegionStack implements AutoCloseable {
       }
       if (tracing != null) {
         edgeOverrides.addAll(tracingSettings(settings.traceRatio()));
+      }
+      if (settings.format() == PayloadFormat.SPARKPLUG) {
+        // The agent is the host application of every group (a group per site).
+        edgeOverrides.addAll(List.of("ingest.sparkplug.enabled=true", "ingest.sparkplug.groups=+"));
       }
 
       EdgeConfig edgeConfig =
@@ -140,12 +146,13 @@ final class RegionStack implements AutoCloseable {
       Simulator simulator =
           new Simulator(
               fleet(
-                  region,
-                  mqttUri,
-                  settings.devicesPerRegion(),
-                  settings.ratePerRegion(),
-                  settings.anomalyRate(),
-                  settings.malformedRate()),
+                      region,
+                      mqttUri,
+                      settings.devicesPerRegion(),
+                      settings.ratePerRegion(),
+                      settings.anomalyRate(),
+                      settings.malformedRate())
+                  .withFormat(settings.format()),
               zeroTrust == null ? null : zeroTrust.devices());
       return new RegionStack(region, mqtt, kafka, edge, aggregator, simulator);
     } catch (Exception | Error e) {

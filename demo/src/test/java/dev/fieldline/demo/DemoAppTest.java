@@ -53,4 +53,14 @@ class DemoAppTest {
 
     assertThat(exit).isEqualTo(2);
   }
+
+  @Test
+  void shouldRefuseAnUnknownFormatAndSparkplugUnderSecureBeforeStartingAnything() {
+    assertThat(new CommandLine(new DemoApp()).execute("--format", "opc-ua")).isEqualTo(2);
+    assertThat(new CommandLine(new DemoApp()).execute("--format", "sparkplug", "--secure"))
+        .isEqualTo(2);
+    assertThat(new CommandLine(new DemoApp()).execute("--chaos", "--format", "sparkplug"))
+        .as("a chaos run publishes Fieldline's JSON")
+        .isEqualTo(2);
+  }
 }

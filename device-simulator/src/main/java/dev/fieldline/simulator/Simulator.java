@@ -271,7 +271,7 @@ public final class Simulator implements AutoCloseable {
           value += metric.anomalyOffset();
           // An injected anomaly is ground truth too: a one-reading spike.
           ledger.episode(
-              new Episode(device.deviceId, metric.name(), EpisodeKind.SPIKE, now, now, seq, seq));
+              new Episode(device.ledgerId, metric.name(), EpisodeKind.SPIKE, now, now, seq, seq));
         }
         values.put(metric.name(), Math.round(value * 1000) / 1000.0);
       }

@@ -88,6 +88,10 @@ class SparkplugFleetIT {
       assertThat(ledger.failed()).isZero();
       assertThat(ledger.malformedByKind())
           .containsOnlyKeys(Malformation.of(PayloadFormat.SPARKPLUG));
+      assertThat(ledger.episodes())
+          .as("ground truth names devices as the edge does")
+          .isNotEmpty()
+          .allSatisfy(e -> assertThat(ledger.devices()).containsKey(e.deviceId()));
       assertThat(count(received, "spBv1.0/site-0/NBIRTH/")).as("born, then reborn").isEqualTo(2);
       assertThat(count(received, "spBv1.0/site-1/NBIRTH/")).isEqualTo(1);
 
