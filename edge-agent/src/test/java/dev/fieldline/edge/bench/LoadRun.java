@@ -108,6 +108,13 @@ final class LoadRun {
   }
 
   record Outcome(Histogram latency, int expected, int missing) {
+    /** Both runs' responses together. */
+    Outcome plus(Outcome other) {
+      Histogram both = latency.copy();
+      both.add(other.latency);
+      return new Outcome(both, expected + other.expected, missing + other.missing);
+    }
+
     long p(double percentile) {
       return latency.getTotalCount() == 0
           ? Long.MAX_VALUE
