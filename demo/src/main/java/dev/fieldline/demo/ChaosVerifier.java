@@ -35,17 +35,18 @@ import java.util.Map;
  *   <li><b>roll-up</b>: every region's global roll-up counts what all regions' exports count.
  * </ol>
  *
- * Windows are checked once they must be final: a roll-up window once the region's summaries have
- * moved a window and the grace period past it, a global window once every region has.
+ * Used by the chaos run and by the cluster's fault test. Windows are checked once they must be
+ * final: a roll-up window once the region's summaries have moved a window and the grace period past
+ * it, a global window once every region has.
  */
-final class ChaosVerifier {
+public final class ChaosVerifier {
   private static final AvroCodec<EdgeSummary> SUMMARIES = AvroCodec.of(EdgeSummary.class);
   private static final AvroCodec<RegionalAggregate> AGGREGATES =
       AvroCodec.of(RegionalAggregate.class);
   private static final AvroCodec<GlobalAggregate> ROLLUPS = AvroCodec.of(GlobalAggregate.class);
 
   /** Readings lost or counted twice in one place; device and seqs only for the readings check. */
-  record Discrepancy(
+  public record Discrepancy(
       String region,
       String check,
       long windowStart,
@@ -64,18 +65,18 @@ final class ChaosVerifier {
   }
 
   /** One check in one region: how many readings it covered, lost and duplicated. */
-  record Tally(
+  public record Tally(
       String region, String check, long checked, long lost, long duplicated, String note) {}
 
   /**
    * @param deadLetters per region, dead letters by topic and reason ("edge.summaries.dlq/late")
    */
-  record Result(
+  public record Result(
       List<Tally> tallies,
       List<Discrepancy> discrepancies,
       Map<String, Map<String, Long>> deadLetters,
       List<String> deadLetterExamples) {
-    boolean clean() {
+    public boolean clean() {
       return discrepancies.isEmpty();
     }
   }
@@ -98,7 +99,7 @@ final class ChaosVerifier {
   private final List<Discrepancy> discrepancies = new ArrayList<>();
   private final List<String> deadLetterExamples = new ArrayList<>();
 
-  ChaosVerifier(
+  public ChaosVerifier(
       Map<String, String> bootstrapByRegion,
       Map<String, Ledger> ledgers,
       Duration regionalWindow,
@@ -111,7 +112,7 @@ final class ChaosVerifier {
     this.globalOutOfOrderness = globalOutOfOrderness.toMillis();
   }
 
-  Result verify() {
+  public Result verify() {
     tallies.clear();
     discrepancies.clear();
     Map<String, RegionData> data = new LinkedHashMap<>();

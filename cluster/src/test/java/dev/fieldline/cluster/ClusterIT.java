@@ -1,0 +1,169 @@
+package dev.fieldline.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fieldline.demo.ChaosVerifier;
+import dev.fieldline.simulator.DeviceType;
+import dev.fieldline.simulator.Simulator;
+import dev.fieldline.simulator.SimulatorSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production shape under faults on real processes: one region's 3-node Kafka cluster,
+ * Mosquitto, an edge agent and two aggregator instances from their shaded jars, a Flink session
+ * cluster of a JobManager and two TaskManagers running the global job submitted through Flink's
+ * CLI, Prometheus with the alert rules. Under a device fleet's load: a Kafka node stopped and
+ * started again, a TaskManager killed (the job recovers on the remaining slots from its last
+ * checkpoint), an aggregator instance killed, the job upgraded through a savepoint, the edge agent
+ * stopped for longer than {@code EdgeNotSeen}'s {@code for:}. Then every tier is reconciled by
+ * sequence numbers and natural keys ({@code read_committed}): nothing lost, nothing counted twice;
+ * and Prometheus saw every target up and the alert fire and resolve.
+ */
+@Tag("cluster")
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class ClusterIT {
+  private static final String REGION = "eu-west";
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldLoseNothingAndCountNothingTwiceThroughFaultsOnRealProcesses() throws Exception {
+    assumeTrue(
+        Cluster.missingPrograms().isEmpty(),
+        "needs Debian's " + Cluster.missingPrograms() + " (.ci/run installs them)");
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    ClusterSettings settings =
+        new ClusterSettings(Path.of(".."), dir, List.of(REGION), 3, 2, 1, 2, 20, 0, 2);
+    Cluster cluster = Cluster.up(settings, out);
+    try (Simulator fleet = new Simulator(fleet(cluster)).start()) {
+      ClusterState state = cluster.state();
+      assertThat(state.processes()).allSatisfy(p -> assertThat(Health.of(p)).isEqualTo("up"));
+      String prometheus = state.prometheus();
+      await("every Prometheus target up")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  targets(prometheus).size() >= 5
+                      && targets(prometheus).stream().allMatch("up"::equals));
+
+      // A Kafka node of three stops and comes back: leaders move, nobody notices.
+      Thread.sleep(5_000);
+      cluster.stop("kafka-" + REGION + "-2", false);
+      Thread.sleep(10_000);
+      cluster.start("kafka-" + REGION + "-2", 120);
+
+      // A TaskManager dies: the job restarts on the remaining slots from its last checkpoint.
+      long checkpoints = FlinkSession.completedCheckpoints(state.flinkRest(), state.jobId());
+      cluster.stop("flink-taskmanager-1", true);
+      await("the job recovers on the remaining slots")
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () ->
+                  cluster.jobState().equals("RUNNING")
+                      && FlinkSession.completedCheckpoints(state.flinkRest(), state.jobId())
+                          > checkpoints + 1);
+      cluster.start("flink-taskmanager-1", 120);
+
+      // The edge agent stops for longer than EdgeNotSeen's 1 minute; meanwhile an aggregator
+      // instance is killed and the global job is upgraded through a savepoint.
+      cluster.stop("gw-" + REGION + "-1", false);
+      long agentStopped = System.nanoTime();
+      cluster.stop("aggregator-" + REGION + "-1", true);
+      Thread.sleep(3_000);
+      cluster.start("aggregator-" + REGION + "-1", 180);
+      String savepoint = cluster.stopJobWithSavepoint();
+      cluster.submitJob(savepoint, 2);
+      await("EdgeNotSeen fires")
+          .atMost(Duration.ofSeconds(150))
+          .until(() -> alertState(prometheus, "EdgeNotSeen").equals("firing"));
+      assertThat(System.nanoTime() - agentStopped).isGreaterThan(TimeUnit.SECONDS.toNanos(60));
+      cluster.start("gw-" + REGION + "-1", 120);
+      await("EdgeNotSeen resolves")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> alertState(prometheus, "EdgeNotSeen").equals("inactive"));
+
+      Thread.sleep(5_000);
+      fleet.stop();
+      ChaosVerifier verifier =
+          new ChaosVerifier(
+              Map.of(REGION, state.regions().get(REGION).get("bootstrap")),
+              Map.of(REGION, fleet.ledger()),
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(30));
+      ChaosVerifier.Result result = verifier.verify();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!result.clean() && System.nanoTime() < deadline) {
+        Thread.sleep(5_000);
+        result = verifier.verify();
+      }
+      assertThat(result.discrepancies()).as("lost or counted twice").isEmpty();
+      assertThat(result.tallies())
+          .as("readings checked")
+          .anySatisfy(t -> assertThat(t.checked()).isGreaterThan(5_000));
+      assertThat(fleet.ledger().failed()).isZero();
+    } finally {
+      cluster.down(out);
+      System.out.println(buffer.toString(StandardCharsets.UTF_8));
+    }
+    assertThat(cluster.state().processes()).noneMatch(ManagedProcess::alive);
+  }
+
+  private static SimulatorSettings fleet(Cluster cluster) {
+    return new SimulatorSettings(
+        cluster.state().regions().get(REGION).get("mqtt"),
+        "fleet-" + REGION,
+        20,
+        4,
+        REGION + "-site-",
+        REGION + "-dev-",
+        List.of(DeviceType.values()),
+        100,
+        0.01,
+        0.0,
+        SimulatorSettings.DEFAULT_TOPIC,
+        1000,
+        7);
+  }
+
+  private static List<String> targets(String prometheus) {
+    JsonNode targets = FlinkSession.get(prometheus + "/api/v1/targets");
+    List<String> health = new ArrayList<>();
+    if (targets != null) {
+      targets
+          .path("data")
+          .path("activeTargets")
+          .forEach(t -> health.add(t.path("health").asText()));
+    }
+    return health;
+  }
+
+  /** "inactive", "pending" or "firing". */
+  private static String alertState(String prometheus, String name) {
+    JsonNode alerts = FlinkSession.get(prometheus + "/api/v1/alerts");
+    if (alerts != null) {
+      for (JsonNode alert : alerts.path("data").path("alerts")) {
+        if (alert.path("labels").path("alertname").asText().equals(name)) {
+          return alert.path("state").asText();
+        }
+      }
+    }
+    return "inactive";
+  }
+}
