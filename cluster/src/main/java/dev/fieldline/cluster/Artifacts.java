@@ -32,6 +32,7 @@ record Artifacts(Path home) {
     return file("edge-agent/jvm.options");
   }
 
+  /** The example rules shipped with the agent. */
   Path edgeRules() {
     return file("edge-agent/rules.example.yaml");
   }

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +36,12 @@ public final class Cluster {
   public static final String GLOBAL_MAIN = "dev.fieldline.global.app.GlobalAnalyticsApp";
   static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+
+  /** The aggregators' roll-up window and grace, and the global job's window and lateness. */
+  public static final Duration REGIONAL_WINDOW = Duration.ofSeconds(30);
+
+  public static final Duration REGIONAL_GRACE = Duration.ofSeconds(30);
+  public static final Duration GLOBAL_OUT_OF_ORDERNESS = Duration.ofSeconds(10);
 
   private final Path dir;
   private ClusterState state;
@@ -85,6 +91,9 @@ public final class Cluster {
               + String.join(" ", missing));
     }
     Artifacts artifacts = new Artifacts(settings.home());
+    if (settings.rules() != null && !Files.isRegularFile(settings.rules())) {
+      throw new IllegalStateException("no rules file " + settings.rules());
+    }
     // Every file is looked up before anything starts, so a missing build fails at once.
     List.of(
         artifacts.edgeAgent(),
@@ -228,8 +237,9 @@ public final class Cluster {
             "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
             "kafka.create-topics=false",
             "streams.state-dir=" + home.resolve("state"),
-            "windows.size=30s",
-            "windows.grace=5s",
+            "windows.size=" + REGIONAL_WINDOW.toSeconds() + "s",
+            // Room for an edge agent catching up after a restart: later summaries are dead letters.
+            "windows.grace=" + REGIONAL_GRACE.toSeconds() + "s",
             "http.host=127.0.0.1",
             "http.port=" + port)) {
       command.add("--set");
@@ -274,7 +284,10 @@ public final class Cluster {
             "gateway-id=" + gateway,
             "region=" + region,
             "data-dir=" + home.resolve("data"),
-            "rules-file=" + artifacts.edgeRules(),
+            "rules-file="
+                + (settings.rules() == null
+                    ? artifacts.edgeRules()
+                    : settings.rules().toAbsolutePath().normalize()),
             "mqtt.server-uri=tcp://127.0.0.1:" + mosquitto.port(),
             "mqtt.sites=" + String.join(",", sites),
             "uplink.bootstrap-servers=" + kafka.bootstrapServers(),
@@ -347,7 +360,11 @@ public final class Cluster {
                     .append('\n'));
     yaml.append("kafka:\n  create-topics: false\n");
     yaml.append("checkpoints:\n  interval: 5s\n");
-    yaml.append("rollups:\n  window-size: 1m\n");
+    // Global windows of the regional windows' size, closed 10 s after the last region passes them.
+    yaml.append("watermarks:\n  out-of-orderness: ")
+        .append(GLOBAL_OUT_OF_ORDERNESS.toSeconds())
+        .append("s\n");
+    yaml.append("rollups:\n  window-size: ").append(REGIONAL_WINDOW.toSeconds()).append("s\n");
     return Files.writeString(dir.resolve("flink").resolve("global.yaml"), yaml);
   }
 
@@ -492,16 +509,50 @@ public final class Cluster {
   }
 
   /**
+   * Restarts a region's Kafka nodes one at a time, the way an operator upgrades them: each is shut
+   * down (controlled: its leaderships move first), started again, and the next waits until every
+   * partition is fully replicated. {@code downFor} keeps each node down that long.
+   */
+  public void rollingRestart(String region, Duration downFor) throws InterruptedException {
+    String bootstrap = state.regions().get(region).get("bootstrap");
+    for (ManagedProcess node : List.copyOf(state.processes())) {
+      if (node.role() == Role.KAFKA && node.region().equals(region)) {
+        KafkaQuorum.awaitFullyReplicated(bootstrap, 120);
+        stop(node.name(), false);
+        Thread.sleep(downFor.toMillis());
+        start(node.name(), 120);
+      }
+    }
+    KafkaQuorum.awaitFullyReplicated(bootstrap, 120);
+  }
+
+  /**
    * Ends every process it started, by PID, in the order that loses nothing: the fleets (their
    * ledgers written), the edge agents, Prometheus, the aggregators, Flink, Kafka, Mosquitto.
    */
   public void down(PrintStream out) {
-    List<ManagedProcess> order = new ArrayList<>(state.processes());
-    order.sort(Comparator.comparingInt(p -> STOP_ORDER.indexOf(p.role())));
-    for (ManagedProcess process : order) {
-      if (process.alive()) {
-        Launch.stop(process, false, process.role() == Role.KAFKA ? 90 : 30);
-        out.printf("stopped %-28s pid %d%n", process.name(), process.pid());
+    for (Role role : STOP_ORDER) {
+      List<ManagedProcess> group =
+          state.processes().stream().filter(p -> p.role() == role && p.alive()).toList();
+      // A role's processes stop together: Kafka's nodes each shut down while the others still
+      // form the quorum their controlled shutdown needs.
+      List<Thread> stopping = new ArrayList<>();
+      for (ManagedProcess process : group) {
+        Thread thread =
+            new Thread(
+                () -> Launch.stop(process, false, process.role() == Role.KAFKA ? 90 : 30),
+                "stop-" + process.name());
+        thread.start();
+        stopping.add(thread);
+      }
+      for (int i = 0; i < group.size(); i++) {
+        try {
+          stopping.get(i).join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        out.printf("stopped %-28s pid %d%n", group.get(i).name(), group.get(i).pid());
       }
     }
   }

@@ -78,6 +78,12 @@ public final class ClusterApp implements Callable<Integer> {
     int parallelism = 2;
 
     @Option(
+        names = "--rules",
+        description =
+            "The edge agents' rules file (default: edge-agent/rules.example.yaml of --home).")
+    Path rules;
+
+    @Option(
         names = "--home",
         description = "The Fieldline checkout whose built jars run (default: this folder).")
     Path home = Path.of("");
@@ -97,7 +103,8 @@ public final class ClusterApp implements Callable<Integer> {
                 aggregators,
                 devices,
                 rate,
-                parallelism);
+                parallelism,
+                rules);
       } catch (IllegalArgumentException e) {
         System.err.println("invalid option: " + e.getMessage());
         return 2;

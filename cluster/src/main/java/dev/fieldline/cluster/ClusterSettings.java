@@ -18,6 +18,8 @@ import java.util.List;
  * @param devices devices per region (a site per five)
  * @param rate messages per second of each region's fleet (0: no fleet)
  * @param parallelism the global job's parallelism
+ * @param rules the edge agents' rules file, or null for the agent's example ({@code
+ *     edge-agent/rules.example.yaml}, with its filters)
  */
 public record ClusterSettings(
     Path home,
@@ -29,7 +31,8 @@ public record ClusterSettings(
     int aggregators,
     int devices,
     double rate,
-    int parallelism) {
+    int parallelism,
+    Path rules) {
 
   public ClusterSettings {
     regions = List.copyOf(regions);

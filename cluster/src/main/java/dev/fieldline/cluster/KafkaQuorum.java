@@ -140,6 +140,37 @@ final class KafkaQuorum {
     throw new IllegalStateException("the Kafka cluster at " + bootstrap + " did not come up");
   }
 
+  /**
+   * Waits until every partition's in-sync replicas are all its replicas again: what a rolling
+   * restart waits for before it takes the next node down.
+   */
+  static void awaitFullyReplicated(String bootstrap, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+      while (System.nanoTime() < deadline) {
+        try {
+          var names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+          boolean full =
+              admin
+                  .describeTopics(names)
+                  .allTopicNames()
+                  .get(10, TimeUnit.SECONDS)
+                  .values()
+                  .stream()
+                  .flatMap(topic -> topic.partitions().stream())
+                  .allMatch(p -> p.isr().size() == p.replicas().size());
+          if (full) {
+            return;
+          }
+        } catch (Exception e) {
+          // a node is still starting
+        }
+        Thread.sleep(500);
+      }
+    }
+    throw new IllegalStateException("partitions of " + bootstrap + " still under-replicated");
+  }
+
   static Map<String, Object> adminConfig(String bootstrap) {
     return Map.of(
         CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,

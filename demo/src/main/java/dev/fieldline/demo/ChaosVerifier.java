@@ -93,6 +93,7 @@ public final class ChaosVerifier {
   private final Map<String, String> bootstrapByRegion;
   private final Map<String, Ledger> ledgers;
   private final long regionalWindow;
+  private final long globalWindow;
   private final long regionalGrace;
   private final long globalOutOfOrderness;
   private final List<Tally> tallies = new ArrayList<>();
@@ -105,8 +106,29 @@ public final class ChaosVerifier {
       Duration regionalWindow,
       Duration regionalGrace,
       Duration globalOutOfOrderness) {
+    this(
+        bootstrapByRegion,
+        ledgers,
+        regionalWindow,
+        regionalGrace,
+        globalOutOfOrderness,
+        regionalWindow);
+  }
+
+  /**
+   * @param globalWindow the global job's roll-up window, a multiple of {@code regionalWindow}: a
+   *     roll-up counts the exports of every regional window inside it
+   */
+  public ChaosVerifier(
+      Map<String, String> bootstrapByRegion,
+      Map<String, Ledger> ledgers,
+      Duration regionalWindow,
+      Duration regionalGrace,
+      Duration globalOutOfOrderness,
+      Duration globalWindow) {
     this.bootstrapByRegion = bootstrapByRegion;
     this.ledgers = ledgers;
+    this.globalWindow = globalWindow.toMillis();
     this.regionalWindow = regionalWindow.toMillis();
     this.regionalGrace = regionalGrace.toMillis();
     this.globalOutOfOrderness = globalOutOfOrderness.toMillis();
@@ -127,7 +149,7 @@ public final class ChaosVerifier {
       checkRegional(region, d, closedBefore);
       checkExport(region, d);
       globalClosedBefore =
-          Math.min(globalClosedBefore, maxExportStart(d) - globalOutOfOrderness - regionalWindow);
+          Math.min(globalClosedBefore, maxExportStart(d) - globalOutOfOrderness - globalWindow);
     }
     for (var entry : data.entrySet()) {
       checkCopies(entry.getKey(), entry.getValue(), data);
@@ -379,8 +401,8 @@ public final class ChaosVerifier {
     for (RegionData origin : all.values()) {
       for (List<RegionalAggregate> copies : origin.exports.values()) {
         RegionalAggregate a = copies.get(0);
-        long window = a.getWindowStart().toEpochMilli();
-        if (window + regionalWindow <= closedBefore) {
+        long window = Math.floorDiv(a.getWindowStart().toEpochMilli(), globalWindow) * globalWindow;
+        if (window + globalWindow <= closedBefore) {
           expected.merge(
               windowKey(a.getDeviceType(), a.getMetric(), window),
               a.getStats().getCount(),
@@ -393,7 +415,7 @@ public final class ChaosVerifier {
     d.rollups.forEach(
         (key, copies) -> {
           GlobalAggregate g = copies.get(0);
-          if (g.getWindowStart().toEpochMilli() + regionalWindow <= closedBefore) {
+          if (g.getWindowStart().toEpochMilli() + globalWindow <= closedBefore) {
             actual.put(key, g.getStats().getCount());
             extra.put(key, (copies.size() - 1) * g.getStats().getCount());
           }
