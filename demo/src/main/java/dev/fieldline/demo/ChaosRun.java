@@ -65,14 +65,23 @@ final class ChaosRun {
       List<FaultRecord> records = new ArrayList<>();
       try (SeqClock clock = new SeqClock(pipeline.fleet.ledger())) {
         Thread.sleep(settings.warmUp().toMillis());
-        for (ChaosFault fault : faults(pipeline)) {
-          FaultRecord record = inflict(fault, loadStarted);
-          records.add(record);
-          if (record.recovered() == null) {
-            break; // the pipeline is down: later faults would prove nothing
+        List<ChaosFault> schedule = faults(pipeline);
+        int round = 0;
+        rounds:
+        do {
+          round++;
+          if (round > 1) {
+            out.printf("%7s  round %d of the faults%n", at(Instant.now(), loadStarted), round);
           }
-          Thread.sleep(settings.pause().toMillis());
-        }
+          for (ChaosFault fault : schedule) {
+            FaultRecord record = inflict(fault, loadStarted);
+            records.add(record);
+            if (record.recovered() == null) {
+              break rounds; // the pipeline is down: later faults would prove nothing
+            }
+            Thread.sleep(settings.pause().toMillis());
+          }
+        } while (Duration.between(loadStarted, Instant.now()).compareTo(settings.duration()) < 0);
         pipeline.stopLoad();
         out.println("devices stopped; waiting for every tier to catch up ...");
         ChaosVerifier verifier =

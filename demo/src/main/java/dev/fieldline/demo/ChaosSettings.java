@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param kafkaOutage how long the faulted region's Kafka broker stays down
  * @param recoveryTimeout how long a fault may take to recover before the run fails
  * @param drainTimeout how long, after the devices stop, every tier may take to catch up
+ * @param duration how long the load runs at least: the fault schedule repeats until it has (zero:
+ *     the schedule once)
  */
 public record ChaosSettings(
     String faultedRegion,
@@ -26,7 +28,8 @@ public record ChaosSettings(
     Duration linkOutage,
     Duration kafkaOutage,
     Duration recoveryTimeout,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    Duration duration) {
 
   /** The same faults with another load: regions (faulted, steady), devices and rate per region. */
   public ChaosSettings withLoad(
@@ -41,7 +44,24 @@ public record ChaosSettings(
         linkOutage,
         kafkaOutage,
         recoveryTimeout,
-        drainTimeout);
+        drainTimeout,
+        duration);
+  }
+
+  /** The same run, its fault schedule repeated until the load has run for {@code length}. */
+  public ChaosSettings withDuration(Duration length) {
+    return new ChaosSettings(
+        faultedRegion,
+        steadyRegion,
+        devicesPerRegion,
+        ratePerRegion,
+        warmUp,
+        pause,
+        linkOutage,
+        kafkaOutage,
+        recoveryTimeout,
+        drainTimeout,
+        length);
   }
 
   /** The run CI does: every fault once, a 30 s Kafka outage, about 3.5 minutes in all. */
@@ -56,6 +76,7 @@ public record ChaosSettings(
         Duration.ofSeconds(6),
         Duration.ofSeconds(30),
         Duration.ofSeconds(90),
-        Duration.ofSeconds(90));
+        Duration.ofSeconds(90),
+        Duration.ZERO);
   }
 }

@@ -58,13 +58,14 @@ public final class DemoApp implements Callable<Integer> {
           "Run the chaos suite instead: under load, cut the edge's MQTT link, kill the edge agent,"
               + " stop a Kafka broker for 30 s, kill an aggregator instance and lose the Flink"
               + " TaskManager; then check every tier by sequence numbers (about three and a half"
-              + " minutes). Takes --devices, --rate (defaults 12 and 60 for a chaos run) and"
-              + " --regions FAULTED,STEADY; refuses the options it does not use.")
+              + " minutes). Takes --devices, --rate (defaults 12 and 60 for a chaos run),"
+              + " --regions FAULTED,STEADY and --duration (the faults repeat until the load has"
+              + " run that long; default: once); refuses the options it does not use.")
   boolean chaos;
 
   /** Options a chaos run takes; any other option given with --chaos is refused. */
   private static final List<String> CHAOS_OPTIONS =
-      List.of("--chaos", "--devices", "--rate", "--regions");
+      List.of("--chaos", "--devices", "--rate", "--regions", "--duration");
 
   @Spec CommandSpec spec;
 
@@ -123,8 +124,8 @@ public final class DemoApp implements Callable<Integer> {
       throw new IllegalArgumentException(
           String.join(", ", unused)
               + (unused.size() == 1 ? " does" : " do")
-              + " not apply to a chaos run, which takes only --devices, --rate and --regions"
-              + " (its length follows its fault schedule)");
+              + " not apply to a chaos run, which takes only --devices, --rate, --regions and"
+              + " --duration");
     }
     ChaosSettings defaults = ChaosSettings.defaults();
     if (parsed.hasMatchedOption("--regions") && regions.size() != 2) {
@@ -139,10 +140,14 @@ public final class DemoApp implements Callable<Integer> {
     if (chaosDevices < 1 || !(chaosRate > 0)) {
       throw new IllegalArgumentException("--devices and --rate must be positive");
     }
-    return parsed.hasMatchedOption("--regions")
-        ? defaults.withLoad(regions.get(0), regions.get(1), chaosDevices, chaosRate)
-        : defaults.withLoad(
-            defaults.faultedRegion(), defaults.steadyRegion(), chaosDevices, chaosRate);
+    ChaosSettings loaded =
+        parsed.hasMatchedOption("--regions")
+            ? defaults.withLoad(regions.get(0), regions.get(1), chaosDevices, chaosRate)
+            : defaults.withLoad(
+                defaults.faultedRegion(), defaults.steadyRegion(), chaosDevices, chaosRate);
+    return parsed.hasMatchedOption("--duration")
+        ? loaded.withDuration(Durations.parse(duration))
+        : loaded;
   }
 
   public static void main(String[] args) {

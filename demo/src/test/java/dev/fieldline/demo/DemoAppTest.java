@@ -28,15 +28,22 @@ class DemoAppTest {
   }
 
   @Test
+  void shouldRepeatTheFaultsToFillTheDurationGiven() {
+    assertThat(parsed("--chaos", "--duration", "20m").chaosSettings().duration())
+        .isEqualTo(java.time.Duration.ofMinutes(20));
+    assertThat(parsed("--chaos").chaosSettings().duration()).as("the schedule once").isZero();
+  }
+
+  @Test
   void shouldKeepTheChaosRunsOwnLoadWhenNoneIsGiven() {
     assertThat(parsed("--chaos").chaosSettings()).isEqualTo(ChaosSettings.defaults());
   }
 
   @Test
   void shouldRefuseOptionsAChaosRunDoesNotUse() {
-    assertThatThrownBy(() -> parsed("--chaos", "--duration", "200s", "--secure").chaosSettings())
+    assertThatThrownBy(() -> parsed("--chaos", "--web-port", "8080", "--secure").chaosSettings())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("--duration")
+        .hasMessageContaining("--web-port")
         .hasMessageContaining("--secure")
         .hasMessageContaining("do not apply to a chaos run");
   }
