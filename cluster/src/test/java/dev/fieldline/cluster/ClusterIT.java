@@ -70,6 +70,16 @@ class ClusterIT {
       ClusterState state = cluster.state();
       assertThat(state.processes()).allSatisfy(p -> assertThat(Health.of(p)).isEqualTo("up"));
       String prometheus = state.prometheus();
+      Process check =
+          new ProcessBuilder(
+                  "promtool",
+                  "check",
+                  "config",
+                  dir.resolve("prometheus").resolve("prometheus.yml").toString())
+              .redirectErrorStream(true)
+              .start();
+      String checked = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(check.waitFor()).as("promtool check config: %s", checked).isZero();
       await("every Prometheus target up")
           .atMost(Duration.ofSeconds(60))
           .until(
