@@ -117,7 +117,8 @@ public final class Cluster {
 
   private void startAll(ClusterSettings settings, Artifacts artifacts, PrintStream out)
       throws Exception {
-    Path serverLogging = Files.writeString(dir.resolve("log4j2-servers.properties"), SERVER_LOG);
+    Path serverLogging =
+        Files.writeString(dir.resolve("log4j2-servers.properties"), Launch.serverLogging());
     for (String region : settings.regions()) {
       out.printf("%s: Kafka, %d nodes ...%n", region, settings.brokers());
       KafkaQuorum.Started kafka =
@@ -611,15 +612,4 @@ public final class Cluster {
       out.println("prometheus: " + state.prometheus() + " (alerts: /alerts)");
     }
   }
-
-  private static final String SERVER_LOG =
-      String.join(
-          "\n",
-          "rootLogger.level = INFO",
-          "rootLogger.appenderRef.out.ref = out",
-          "appender.out.type = Console",
-          "appender.out.name = out",
-          "appender.out.layout.type = PatternLayout",
-          "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%t] %c{1} - %m%n",
-          "");
 }

@@ -125,7 +125,7 @@ final class FlinkSession {
     StringBuilder yaml = new StringBuilder("# Written by ./fieldline cluster for " + name + "\n");
     own.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
     Files.writeString(config.resolve("config.yaml"), yaml);
-    Files.writeString(config.resolve("log4j.properties"), LOG4J);
+    Files.writeString(config.resolve("log4j.properties"), Launch.serverLogging("org.apache.kafka"));
     return config;
   }
 
@@ -229,17 +229,4 @@ final class FlinkSession {
       return null;
     }
   }
-
-  private static final String LOG4J =
-      String.join(
-          "\n",
-          "rootLogger.level = INFO",
-          "rootLogger.appenderRef.out.ref = out",
-          "appender.out.type = Console",
-          "appender.out.name = out",
-          "appender.out.layout.type = PatternLayout",
-          "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%t] %c{1} - %m%n",
-          "logger.kafka.name = org.apache.kafka",
-          "logger.kafka.level = WARN",
-          "");
 }

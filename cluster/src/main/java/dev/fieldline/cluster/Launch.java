@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,8 +63,26 @@ final class Launch {
             });
   }
 
-  /** Environment for a process: none beyond what it inherits. */
-  static Map<String, String> noEnvironment() {
-    return Map.of();
+  /**
+   * Log4j 2 properties for a server this module starts: INFO to its output (appended to its log),
+   * the named loggers at WARN.
+   */
+  static String serverLogging(String... quiet) {
+    StringBuilder properties =
+        new StringBuilder(
+            String.join(
+                "\n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.out.ref = out",
+                "appender.out.type = Console",
+                "appender.out.name = out",
+                "appender.out.layout.type = PatternLayout",
+                "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%t] %c{1} - %m%n",
+                ""));
+    for (int i = 0; i < quiet.length; i++) {
+      properties.append("logger.quiet").append(i).append(".name = ").append(quiet[i]).append('\n');
+      properties.append("logger.quiet").append(i).append(".level = WARN\n");
+    }
+    return properties.toString();
   }
 }

@@ -4,16 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldline.edge.core.AcceptedReading;
 import dev.fieldline.edge.core.CoreCounters;
-import dev.fieldline.edge.core.CoreSettings;
-import dev.fieldline.edge.core.CoreSink;
 import dev.fieldline.edge.core.DecisionCore;
-import dev.fieldline.edge.core.FeatureLookup;
 import dev.fieldline.edge.core.RejectReason;
-import dev.fieldline.edge.core.WindowGap;
-import dev.fieldline.schema.v1.Command;
-import dev.fieldline.schema.v1.DecisionEvent;
-import dev.fieldline.schema.v1.EdgeSummary;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,44 +18,11 @@ class PayloadsTest {
   private static final String TOPIC = "sites/site-1/devices/dev-0001/telemetry";
   private static final long NOW = System.currentTimeMillis();
 
-  private final List<RejectReason> rejected = new ArrayList<>();
-  private final List<AcceptedReading> accepted = new ArrayList<>();
-  private final CoreCounters counters = new CoreCounters();
-  private final DecisionCore core =
-      new DecisionCore(
-          CoreSettings.defaults(List.of(), List.of()),
-          FeatureLookup.NONE,
-          new CoreSink() {
-            @Override
-            public void command(String siteId, String deviceId, Command command) {}
-
-            @Override
-            public void sparkplugCommand(
-                String group, String node, String device, Command command) {}
-
-            @Override
-            public void rebirth(String group, String node) {}
-
-            @Override
-            public void decision(DecisionEvent decision) {}
-
-            @Override
-            public void gap(WindowGap gap) {}
-
-            @Override
-            public void accepted(AcceptedReading reading) {
-              accepted.add(reading);
-            }
-
-            @Override
-            public void summary(EdgeSummary summary) {}
-
-            @Override
-            public void rejected(String topic, byte[] payload, RejectReason reason, String detail) {
-              rejected.add(reason);
-            }
-          },
-          counters);
+  private final EdgeVerdicts verdicts = new EdgeVerdicts();
+  private final List<RejectReason> rejected = verdicts.rejected;
+  private final List<AcceptedReading> accepted = verdicts.accepted;
+  private final CoreCounters counters = verdicts.counters;
+  private final DecisionCore core = verdicts.core;
 
   @ParameterizedTest
   @EnumSource(value = Malformation.class, mode = EnumSource.Mode.MATCH_NONE, names = "SPARKPLUG_.*")

@@ -5,16 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fieldline.edge.core.AcceptedReading;
 import dev.fieldline.edge.core.CoreCounters;
-import dev.fieldline.edge.core.CoreSettings;
-import dev.fieldline.edge.core.CoreSink;
-import dev.fieldline.edge.core.DecisionCore;
-import dev.fieldline.edge.core.FeatureLookup;
-import dev.fieldline.edge.core.RejectReason;
-import dev.fieldline.edge.core.WindowGap;
 import dev.fieldline.infra.mqtt.EmbeddedMqttBroker;
-import dev.fieldline.schema.v1.Command;
-import dev.fieldline.schema.v1.DecisionEvent;
-import dev.fieldline.schema.v1.EdgeSummary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -144,52 +135,17 @@ class SparkplugFleetIT {
       CoreCounters counters, Map<String, List<AcceptedReading>> accepted, List<String> rebirths) {}
 
   private static Judged judge(List<Received> received) {
-    CoreCounters counters = new CoreCounters();
-    Map<String, List<AcceptedReading>> accepted = new HashMap<>();
-    List<String> rebirths = new ArrayList<>();
-    DecisionCore core =
-        new DecisionCore(
-            CoreSettings.defaults(List.of(), List.of()),
-            FeatureLookup.NONE,
-            new CoreSink() {
-              @Override
-              public void command(String siteId, String deviceId, Command command) {}
-
-              @Override
-              public void sparkplugCommand(
-                  String group, String node, String device, Command command) {}
-
-              @Override
-              public void rebirth(String group, String node) {
-                rebirths.add(group + "/" + node);
-              }
-
-              @Override
-              public void decision(DecisionEvent decision) {}
-
-              @Override
-              public void gap(WindowGap gap) {}
-
-              @Override
-              public void accepted(AcceptedReading reading) {
-                accepted.computeIfAbsent(reading.deviceId(), d -> new ArrayList<>()).add(reading);
-              }
-
-              @Override
-              public void summary(EdgeSummary summary) {}
-
-              @Override
-              public void rejected(
-                  String topic, byte[] payload, RejectReason reason, String detail) {}
-            },
-            counters);
+    EdgeVerdicts verdicts = new EdgeVerdicts();
     long now = System.currentTimeMillis();
     synchronized (received) {
       for (Received message : received) {
-        core.onMessage(message.topic, message.payload, System.nanoTime(), now);
+        verdicts.core.onMessage(message.topic, message.payload, System.nanoTime(), now);
       }
     }
-    return new Judged(counters, accepted, rebirths);
+    Map<String, List<AcceptedReading>> accepted = new HashMap<>();
+    verdicts.accepted.forEach(
+        r -> accepted.computeIfAbsent(r.deviceId(), d -> new ArrayList<>()).add(r));
+    return new Judged(verdicts.counters, accepted, verdicts.rebirths);
   }
 
   private static MqttClient subscriber(String uri, List<Received> received) throws MqttException {
