@@ -130,7 +130,10 @@ public class GlobalConfig implements Validated {
     public short replicationFactor = 1;
   }
 
-  /** Local runs (java -jar, demo); a Flink cluster sets these in its own configuration. */
+  /**
+   * How the job runs: parallelism and metrics of a local run (a Flink cluster sets these in its own
+   * configuration), and, everywhere, how it restarts after a failure.
+   */
   public static class Runtime {
     /** Parallelism of the job; 0 = Flink's default. */
     public int parallelism = 0;
@@ -138,8 +141,15 @@ public class GlobalConfig implements Validated {
     /** Port of the Prometheus metrics endpoint of a local run; 0 = off. */
     public int prometheusPort = 0;
 
-    /** Restarts from the last checkpoint before the job fails for good. */
+    /**
+     * Restarts from the last checkpoint within {@link #restartInterval} before the job fails for
+     * good: a rate, not a count over the job's life, so that losing a machine now and then over
+     * months never ends the job.
+     */
     public int restartAttempts = 10;
+
+    /** The window in which more than {@link #restartAttempts} failures end the job. */
+    public Duration restartInterval = Duration.ofMinutes(10);
 
     /** Pause between restarts. */
     public Duration restartDelay = Duration.ofSeconds(5);

@@ -69,12 +69,18 @@ public final class GlobalJob {
     if (!config.checkpoints.directory.isBlank()) {
       flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoints.directory);
     }
-    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    // A failure rate, not fixed-delay's count over the job's whole life: that one failed the job
+    // for
+    // good at its eleventh TaskManager loss, however far apart the losses were.
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
     flink.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+        RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
         config.runtime.restartAttempts);
     flink.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.runtime.restartDelay);
+        RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
+        config.runtime.restartInterval);
+    flink.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, config.runtime.restartDelay);
     if (config.runtime.prometheusPort > 0) {
       flink.set(
           ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
