@@ -142,16 +142,19 @@ public class GlobalConfig implements Validated {
     public int prometheusPort = 0;
 
     /**
-     * Restarts from the last checkpoint within {@link #restartInterval} before the job fails for
-     * good: a rate, not a count over the job's life, so that losing a machine now and then over
-     * months never ends the job.
+     * Restarts in a row (with no quiet {@link #restartInterval} between them) before the job fails
+     * for good; 0 = never give up. Each failure restarts the job from its last checkpoint; a count
+     * over the job's whole life would end it at some machine loss months from now.
      */
-    public int restartAttempts = 10;
+    public int restartAttempts = 0;
 
-    /** The window in which more than {@link #restartAttempts} failures end the job. */
+    /** A run this long without a failure resets the pause and the count of restarts in a row. */
     public Duration restartInterval = Duration.ofMinutes(10);
 
-    /** Pause between restarts. */
+    /** The longest pause between restarts: the pause doubles with each failure in a row. */
+    public Duration restartMaxDelay = Duration.ofMinutes(1);
+
+    /** The pause before the first restart after a quiet period. */
     public Duration restartDelay = Duration.ofSeconds(5);
   }
 

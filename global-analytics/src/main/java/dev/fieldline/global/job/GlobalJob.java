@@ -69,18 +69,23 @@ public final class GlobalJob {
     if (!config.checkpoints.directory.isBlank()) {
       flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpoints.directory);
     }
-    // A failure rate, not fixed-delay's count over the job's whole life: that one failed the job
-    // for
-    // good at its eleventh TaskManager loss, however far apart the losses were.
-    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
+    // Exponential backoff that resets after a quiet period, not fixed-delay's count over the job's
+    // whole life: that one failed the job for good at its eleventh TaskManager loss, however far
+    // apart the losses were (and a failure rate fails it in a burst of machine losses).
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
     flink.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
-        config.runtime.restartAttempts);
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+        config.runtime.restartDelay);
     flink.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+        config.runtime.restartMaxDelay);
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+    flink.set(
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
         config.runtime.restartInterval);
     flink.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, config.runtime.restartDelay);
+        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+        config.runtime.restartAttempts == 0 ? Integer.MAX_VALUE : config.runtime.restartAttempts);
     if (config.runtime.prometheusPort > 0) {
       flink.set(
           ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
