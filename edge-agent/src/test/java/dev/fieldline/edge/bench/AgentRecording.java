@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,21 +14,40 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * A JDK Flight Recording of the agent's JVM (default settings: allocation samples and GC events at
- * a cost the measurement does not see), read back after the agent stopped: the allocation rate and
- * the longest GC pause within a measured interval, and where the allocations come from.
+ * A JDK Flight Recording of the agent's JVM (default settings: allocation samples and GC events),
+ * started and stopped with {@code jcmd} around a phase of its own, so that the latency and RSS
+ * measured before it are those of the agent as shipped (a recording's buffers and classes add
+ * megabytes of RSS); read back afterwards: the allocation rate and the longest GC pause within the
+ * phase, and where the allocations come from.
  */
 final class AgentRecording {
+  private static final String NAME = "bench";
   private final Path file;
 
   AgentRecording(Path file) {
     this.file = file;
   }
 
-  /** JVM options that make the agent record into {@link #file} until it exits. */
-  List<String> jvmOptions() {
-    return List.of(
-        "-XX:StartFlightRecording=filename=" + file + ",dumponexit=true,settings=default");
+  /** Starts recording in the running JVM {@code pid}. */
+  void start(long pid) throws IOException, InterruptedException {
+    jcmd(pid, "JFR.start", "name=" + NAME, "settings=default", "filename=" + file);
+  }
+
+  /** Stops the recording and writes it to {@link #file}. */
+  void stop(long pid) throws IOException, InterruptedException {
+    jcmd(pid, "JFR.stop", "name=" + NAME);
+  }
+
+  private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+    List<String> line = new ArrayList<>();
+    line.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    line.add(Long.toString(pid));
+    line.addAll(List.of(command));
+    Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String output = new String(jcmd.getInputStream().readAllBytes());
+    if (jcmd.waitFor() != 0) {
+      throw new IOException(String.join(" ", line) + " failed: " + output.strip());
+    }
   }
 
   /** What the recording says about {@code from..to}. */
