@@ -58,6 +58,7 @@ public final class EdgeAgent implements AutoCloseable {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Histogram latencies = new Histogram(3);
+  private final Histogram ackLatencies = new Histogram(3);
   private static final int MISSING_DEVICES_SHOWN = 20;
   private Journal journal;
   private JournalWriter writer;
@@ -295,6 +296,18 @@ public final class EdgeAgent implements AutoCloseable {
         .register(metrics);
     Gauge.builder("fieldline_edge_decision_latency_p99_seconds", this, a -> a.latency(99))
         .register(metrics);
+    Gauge.builder("fieldline_edge_ack_latency_p50_seconds", this, a -> a.ackLatency(50))
+        .register(metrics);
+    Gauge.builder("fieldline_edge_ack_latency_p99_seconds", this, a -> a.ackLatency(99))
+        .register(metrics);
+  }
+
+  /** Receipt to MQTT acknowledgement percentile since start, in seconds. */
+  private synchronized double ackLatency(double percentile) {
+    ackLatencies.add(loop.ackLatencySnapshot());
+    return ackLatencies.getTotalCount() == 0
+        ? 0
+        : ackLatencies.getValueAtPercentile(percentile) / 1e9;
   }
 
   /** Decision latency percentile since start, in seconds. */

@@ -1,6 +1,8 @@
 package dev.fieldline.edge.io;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * MQTT acknowledgements waiting for the journal. The decision thread adds each message with the
@@ -14,6 +16,12 @@ public final class AckQueue {
 
   private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
   private final MqttGateway mqtt;
+
+  /**
+   * Receipt to acknowledgement, in nanoseconds: how long the broker's in-flight window holds each
+   * message, the figure that shows whether the journal is gating delivery.
+   */
+  private final Recorder latency = new Recorder(3);
 
   public AckQueue(MqttGateway mqtt) {
     this.mqtt = mqtt;
@@ -33,10 +41,20 @@ public final class AckQueue {
    */
   public synchronized void release(long committed) {
     Pending head;
+    long now = 0;
     while ((head = pending.peek()) != null && head.journalSeq() <= committed) {
       pending.poll();
       mqtt.acknowledge(head.message());
+      if (now == 0) {
+        now = System.nanoTime();
+      }
+      latency.recordValue(Math.max(0, now - head.message().receivedNanos()));
     }
+  }
+
+  /** Receipt to acknowledgement since the last call (interval histogram), in nanoseconds. */
+  public Histogram latencySnapshot() {
+    return latency.getIntervalHistogram();
   }
 
   public boolean isEmpty() {

@@ -230,6 +230,11 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     return latency.getIntervalHistogram();
   }
 
+  /** Receipt to MQTT acknowledgement since the last call (interval histogram), in nanoseconds. */
+  public org.HdrHistogram.Histogram ackLatencySnapshot() {
+    return acks.latencySnapshot();
+  }
+
   /** Windows open at the last tick (readable from any thread). */
   public int openWindows() {
     return openWindows;

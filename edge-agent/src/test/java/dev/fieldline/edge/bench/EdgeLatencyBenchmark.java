@@ -172,12 +172,16 @@ public final class EdgeLatencyBenchmark {
         }
         String metrics = get(httpPort, "/metrics").body();
         Matcher internal =
-            Pattern.compile("fieldline_edge_decision_latency_p(50|99)_seconds ([0-9.E-]+)")
+            Pattern.compile("fieldline_edge_(decision|ack)_latency_p(50|99)_seconds ([0-9.E-]+)")
                 .matcher(metrics);
         while (internal.find()) {
           System.out.printf(
-              "agent-internal decision latency (receipt to command hand-off) p%s: %.3f ms%n",
-              internal.group(1), Double.parseDouble(internal.group(2)) * 1e3);
+              "agent-internal %s p%s: %.3f ms%n",
+              internal.group(1).equals("ack")
+                  ? "acknowledgement latency (receipt to MQTT acknowledgement)"
+                  : "decision latency (receipt to command hand-off)",
+              internal.group(2),
+              Double.parseDouble(internal.group(3)) * 1e3);
         }
         System.out.println("agent log: " + work.resolve("agent.log"));
         long rssMb = rssKb(agent.pid()) / 1024;
