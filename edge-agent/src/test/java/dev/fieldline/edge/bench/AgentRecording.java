@@ -22,6 +22,11 @@ import jdk.jfr.consumer.RecordingFile;
  */
 final class AgentRecording {
   private static final String NAME = "bench";
+
+  /** The young-generation collectors' names in flight recordings; any other is a full one. */
+  private static final java.util.Set<String> YOUNG_COLLECTORS =
+      java.util.Set.of("DefNew", "ParallelScavenge", "G1New", "ZGC Minor", "Shenandoah");
+
   private final Path file;
 
   AgentRecording(Path file) {
@@ -54,6 +59,7 @@ final class AgentRecording {
   Summary summarize(Instant from, Instant to, int topSites) throws IOException {
     long sampledBytes = 0;
     Duration longestPause = Duration.ZERO;
+    int fullCollections = 0;
     Map<String, Long> bySite = new HashMap<>();
     for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
       Instant at = event.getStartTime();
@@ -68,6 +74,10 @@ final class AgentRecording {
         }
         case "jdk.GarbageCollection" -> {
           Duration pause = event.getDuration("longestPause");
+          String collector = event.getString("name");
+          if (!YOUNG_COLLECTORS.contains(collector)) {
+            fullCollections++;
+          }
           if (pause.compareTo(longestPause) > 0) {
             longestPause = pause;
           }
@@ -81,7 +91,8 @@ final class AgentRecording {
             .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
             .limit(topSites)
             .toList();
-    return new Summary(sampledBytes / seconds / (1024 * 1024), longestPause, top, sampledBytes);
+    return new Summary(
+        sampledBytes / seconds / (1024 * 1024), longestPause, fullCollections, top, sampledBytes);
   }
 
   /** The first frame outside the JDK's own collections and strings: where the garbage is made. */
@@ -104,12 +115,14 @@ final class AgentRecording {
   /**
    * @param allocationMbPerSecond allocation rate estimated from the allocation samples' weights
    * @param longestPause the longest stop-the-world pause of any collection in the interval
+   * @param fullCollections collections of the old generation (or the whole heap) in the interval
    * @param topSites allocation sites by estimated bytes, most first
    * @param sampledBytes the estimated bytes allocated in the interval
    */
   record Summary(
       double allocationMbPerSecond,
       Duration longestPause,
+      int fullCollections,
       List<Map.Entry<String, Long>> topSites,
       long sampledBytes) {}
 }

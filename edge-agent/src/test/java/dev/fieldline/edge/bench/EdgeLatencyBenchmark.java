@@ -205,9 +205,13 @@ public final class EdgeLatencyBenchmark {
         agent.waitFor();
         AgentRecording.Summary garbage = recording.summarize(recordedFrom, recordedTo, 8);
         System.out.printf(
-            "agent at %d/s (flight recording, a phase of its own): allocation %.1f MB/s, longest GC"
-                + " pause %.2f ms; top allocation sites:%n",
-            rate, garbage.allocationMbPerSecond(), garbage.longestPause().toNanos() / 1e6);
+            "agent at %d/s (flight recording, a phase of its own, %.0f s): allocation %.1f MB/s,"
+                + " longest GC pause %.2f ms, %d full collections; top allocation sites:%n",
+            rate,
+            seconds,
+            garbage.allocationMbPerSecond(),
+            garbage.longestPause().toNanos() / 1e6,
+            garbage.fullCollections());
         garbage
             .topSites()
             .forEach(
@@ -242,7 +246,7 @@ public final class EdgeLatencyBenchmark {
                 + " alloc_mb_per_s=%.1f max_pause_ms=%.2f devices=%d state_bytes_per_device=%d"
                 + " mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d core_anomaly_per_s=%.0f"
                 + " core_anomaly_p999_ns=%d detector_bytes_per_pair=%d parse_per_s=%.0f"
-                + " core_parse_ratio=%.2f core_sparkplug_per_s=%.0f%s%n",
+                + " core_parse_ratio=%.2f core_sparkplug_per_s=%.0f full_collections=%d%s%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
@@ -269,6 +273,7 @@ public final class EdgeLatencyBenchmark {
             parsePerSecond,
             core.perSecond() / parsePerSecond,
             sparkplugCore.perSecond(),
+            garbage.fullCollections(),
             variants);
       } finally {
         PahoClients.close(publisher);
