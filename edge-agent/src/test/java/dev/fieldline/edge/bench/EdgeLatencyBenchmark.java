@@ -44,6 +44,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 public final class EdgeLatencyBenchmark {
   private static int devices = 200;
   private static final long TEN_MS = 10_000_000L;
+  private static final double WARM_UP_SECONDS = 10;
 
   private EdgeLatencyBenchmark() {}
 
@@ -135,9 +136,14 @@ public final class EdgeLatencyBenchmark {
             d -> "sites/s" + (d % 10) + "/devices/d" + d + "/telemetry";
         java.util.function.IntFunction<String> echoTopic = d -> EchoClient.IN;
 
-        // Warm up both paths: the first run after a broker starts is far worse.
+        // Warm up both paths at the measured rate, so that what is measured is the steady state:
+        // the first run after a broker starts is far worse, and an agent's first seconds under a
+        // new load (its heap growing to the load's size, the compiler, the journal's first pages)
+        // are not its steady state. The demo's console shows those seconds.
         agentRun.run(publisher, agentTopic, devices, agentSeqs, Math.min(rate, 2_000), 3);
+        agentRun.run(publisher, agentTopic, devices, agentSeqs, rate, WARM_UP_SECONDS);
         echoRun.run(publisher, echoTopic, devices, echoSeqs, Math.min(rate, 2_000), 3);
+        echoRun.run(publisher, echoTopic, devices, echoSeqs, rate, WARM_UP_SECONDS);
 
         LoadRun.Outcome decision =
             agentRun.run(publisher, agentTopic, devices, agentSeqs, rate, seconds);
