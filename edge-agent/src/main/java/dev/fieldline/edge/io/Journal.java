@@ -63,15 +63,8 @@ public final class Journal implements AutoCloseable {
       sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       db = sqlite.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement s = db.createStatement()) {
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS readings ("
-                + " device_id TEXT NOT NULL, metric TEXT NOT NULL, seq INTEGER NOT NULL,"
-                + " window_start INTEGER NOT NULL, event_time INTEGER NOT NULL,"
-                + " value REAL NOT NULL, site_id TEXT NOT NULL, device_type TEXT NOT NULL,"
-                + " PRIMARY KEY (device_id, metric, seq))");
-        s.execute(
-            "CREATE INDEX IF NOT EXISTS readings_by_window"
-                + " ON readings (device_id, metric, window_start)");
+        keyReadingsByWindow(s);
+        s.execute(READINGS_TABLE.formatted("readings"));
         s.execute(
             "CREATE TABLE IF NOT EXISTS window_gaps ("
                 + " device_id TEXT NOT NULL, metric TEXT NOT NULL, window_start INTEGER NOT NULL,"
@@ -87,6 +80,50 @@ public final class Journal implements AutoCloseable {
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot open the journal at " + file, e);
+    }
+  }
+
+  /**
+   * Accepted readings of open windows, clustered by window: one B-tree to insert into and to delete
+   * a closed window's readings from (the first layout, keyed by sequence number with an index by
+   * window, kept three).
+   */
+  private static final String READINGS_TABLE =
+      "CREATE TABLE IF NOT EXISTS %s ("
+          + " device_id TEXT NOT NULL, metric TEXT NOT NULL, seq INTEGER NOT NULL,"
+          + " window_start INTEGER NOT NULL, event_time INTEGER NOT NULL,"
+          + " value REAL NOT NULL, site_id TEXT NOT NULL, device_type TEXT NOT NULL,"
+          + " PRIMARY KEY (device_id, metric, window_start, seq)) WITHOUT ROWID";
+
+  /**
+   * A journal in the first layout gets its readings moved to the current one, in one transaction.
+   */
+  private void keyReadingsByWindow(Statement s) throws SQLException {
+    String layout = null;
+    try (ResultSet table =
+        s.executeQuery("SELECT sql FROM sqlite_master WHERE type='table' AND name='readings'")) {
+      if (table.next()) {
+        layout = table.getString(1);
+      }
+    }
+    if (layout == null || layout.contains("WITHOUT ROWID")) {
+      return;
+    }
+    db.setAutoCommit(false);
+    try {
+      s.execute(READINGS_TABLE.formatted("readings_by_window_start"));
+      s.execute(
+          "INSERT OR IGNORE INTO readings_by_window_start (device_id, metric, seq, window_start,"
+              + " event_time, value, site_id, device_type) SELECT device_id, metric, seq,"
+              + " window_start, event_time, value, site_id, device_type FROM readings");
+      s.execute("DROP TABLE readings"); // and its index
+      s.execute("ALTER TABLE readings_by_window_start RENAME TO readings");
+      db.commit();
+    } catch (SQLException e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(true);
     }
   }
 
