@@ -56,7 +56,7 @@ public final class Journal implements AutoCloseable {
       sqlite.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(durability.name()));
       sqlite.setBusyTimeout(10_000);
       // The driver's default prepares and runs "SELECT last_insert_rowid()" after every INSERT,
-      // for generated keys this journal never reads: most of a decision's or summary's write.
+      // for generated keys this journal never reads.
       sqlite.setGetGeneratedKeys(false);
       // Take the write lock when a transaction starts: two connections (writer and uplink) never
       // meet halfway through a transaction, which would fail with SQLITE_BUSY_SNAPSHOT.
