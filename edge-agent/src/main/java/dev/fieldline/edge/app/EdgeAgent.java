@@ -304,16 +304,18 @@ public final class EdgeAgent implements AutoCloseable {
 
   /** Receipt to MQTT acknowledgement percentile since start, in seconds. */
   private synchronized double ackLatency(double percentile) {
-    ackLatencies.add(loop.ackLatencySnapshot());
-    return ackLatencies.getTotalCount() == 0
-        ? 0
-        : ackLatencies.getValueAtPercentile(percentile) / 1e9;
+    return seconds(ackLatencies, loop.ackLatencySnapshot(), percentile);
   }
 
   /** Decision latency percentile since start, in seconds. */
   private synchronized double latency(double percentile) {
-    latencies.add(loop.latencySnapshot());
-    return latencies.getTotalCount() == 0 ? 0 : latencies.getValueAtPercentile(percentile) / 1e9;
+    return seconds(latencies, loop.latencySnapshot(), percentile);
+  }
+
+  /** Adds the interval's nanoseconds to the total since start; the percentile of it, in seconds. */
+  private static double seconds(Histogram sinceStart, Histogram interval, double percentile) {
+    sinceStart.add(interval);
+    return sinceStart.getTotalCount() == 0 ? 0 : sinceStart.getValueAtPercentile(percentile) / 1e9;
   }
 
   private void counter(String name, LongAdder adder) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -24,8 +25,8 @@ final class AgentRecording {
   private static final String NAME = "bench";
 
   /** The young-generation collectors' names in flight recordings; any other is a full one. */
-  private static final java.util.Set<String> YOUNG_COLLECTORS =
-      java.util.Set.of("DefNew", "ParallelScavenge", "G1New", "ZGC Minor", "Shenandoah");
+  private static final Set<String> YOUNG_COLLECTORS =
+      Set.of("DefNew", "ParallelScavenge", "G1New", "ZGC Minor", "Shenandoah");
 
   private final Path file;
 
