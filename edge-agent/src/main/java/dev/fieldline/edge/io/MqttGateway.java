@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -107,7 +106,7 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
     options.setConnectionTimeout(10);
     options.setSocketFactory(
         settings.tls() == null
-            ? new NoDelaySocketFactory(SocketFactory.getDefault())
+            ? new NoDelaySocketFactory()
             : new NoDelaySslSocketFactory(settings.tls().socketFactory()));
     if (settings.username() != null && !settings.username().isEmpty()) {
       options.setUserName(settings.username());

@@ -16,24 +16,30 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * but no parsing beyond finding the device and sequence number, no rules, no journal.
  */
 final class EchoClient implements AutoCloseable {
-  static final String IN = "bench/echo/in";
-  static final String OUT = "bench/echo/out";
+  static final String IN = in("echo");
+  static final String OUT = out("echo");
 
   private final MqttAsyncClient client;
+  private final String out;
   private final BlockingQueue<byte[]> handoff = new ArrayBlockingQueue<>(100_000);
   private final Thread thread;
   private volatile boolean running = true;
 
   EchoClient(String uri) throws Exception {
-    client = new MqttAsyncClient(uri, "echo", new MemoryPersistence());
+    this(uri, "echo");
+  }
+
+  /** An echo named {@code name} (its client id): reads {@link #in}, answers on {@link #out}. */
+  EchoClient(String uri, String name) throws Exception {
+    out = out(name);
+    client = new MqttAsyncClient(uri, name, new MemoryPersistence());
     client.setCallback(new CallbackAdapter((topic, payload) -> handoff.offer(payload)));
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
     options.setReceiveMaximum(65_535);
-    options.setSocketFactory(
-        new dev.fieldline.edge.io.NoDelaySocketFactory(javax.net.SocketFactory.getDefault()));
+    options.setSocketFactory(new dev.fieldline.edge.io.NoDelaySocketFactory());
     client.connect(options).waitForCompletion(10_000);
-    client.subscribe(IN, 1).waitForCompletion(10_000);
+    client.subscribe(in(name), 1).waitForCompletion(10_000);
     thread = new Thread(this::run, "echo");
     thread.start();
   }
@@ -52,12 +58,34 @@ final class EchoClient implements AutoCloseable {
           MqttMessage answer =
               new MqttMessage((device + "|" + seq).getBytes(StandardCharsets.UTF_8));
           answer.setQos(1);
-          client.publish(OUT, answer);
+          client.publish(out, answer);
         }
       }
     } catch (Exception e) {
       if (running) {
         e.printStackTrace();
+      }
+    }
+  }
+
+  static String in(String name) {
+    return "bench/" + name + "/in";
+  }
+
+  static String out(String name) {
+    return "bench/" + name + "/out";
+  }
+
+  /**
+   * The echo alone in a JVM: {@code EchoClient <broker uri> <name>}. Prints {@code ready} once
+   * subscribed and answers until its standard input closes.
+   */
+  public static void main(String[] args) throws Exception {
+    try (EchoClient echo = new EchoClient(args[0], args[1])) {
+      System.out.println("ready");
+      System.out.flush();
+      while (System.in.read() != -1) {
+        // until the benchmark closes the pipe
       }
     }
   }

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -119,17 +118,22 @@ public final class EdgeLatencyBenchmark {
       Process agent = startAgent(work, broker.serverUri(), kafka.bootstrapServers(), httpPort);
       MqttAsyncClient publisher = null;
       MqttClient responses = null;
-      try (EchoClient echo = new EchoClient(broker.serverUri())) {
+      try (EchoClient echo = new EchoClient(broker.serverUri());
+          EchoProcess echoProcess = new EchoProcess(broker.serverUri(), work.resolve("echo.log"))) {
         awaitReady(httpPort);
         LoadRun agentRun = new LoadRun();
         LoadRun echoRun = new LoadRun();
+        LoadRun echoProcessRun = new LoadRun();
         publisher = connectAsync(broker.serverUri(), "bench-publisher");
         responses = new MqttClient(broker.serverUri(), "bench-responses", new MemoryPersistence());
         MqttConnectionOptions options = options();
         responses.connect(options);
-        responses.setCallback(responder(agentRun, echoRun));
+        responses.setCallback(responder(agentRun, echoRun, echoProcessRun));
         responses.subscribe(
-            new String[] {"sites/+/devices/+/commands", EchoClient.OUT}, new int[] {1, 1});
+            new String[] {
+              "sites/+/devices/+/commands", EchoClient.OUT, EchoClient.out(EchoProcess.NAME)
+            },
+            new int[] {1, 1, 1});
         long[] agentSeqs = new long[devices];
         long[] echoSeqs = new long[devices];
         java.util.function.IntFunction<String> agentTopic =
@@ -144,12 +148,34 @@ public final class EdgeLatencyBenchmark {
         agentRun.run(publisher, agentTopic, devices, agentSeqs, rate, WARM_UP_SECONDS);
         echoRun.run(publisher, echoTopic, devices, echoSeqs, Math.min(rate, 2_000), 3);
         echoRun.run(publisher, echoTopic, devices, echoSeqs, rate, WARM_UP_SECONDS);
+        long[] echoProcessSeqs = new long[devices];
+        java.util.function.IntFunction<String> echoProcessTopic = d -> EchoProcess.in();
+        echoProcessRun.run(
+            publisher, echoProcessTopic, devices, echoProcessSeqs, Math.min(rate, 2_000), 3);
+        echoProcessRun.run(
+            publisher, echoProcessTopic, devices, echoProcessSeqs, rate, WARM_UP_SECONDS);
 
+        double agentCpuBefore = ProcessCpu.seconds(agent.pid());
         LoadRun.Outcome decision =
             agentRun.run(publisher, agentTopic, devices, agentSeqs, rate, seconds);
+        double agentCpu =
+            ProcessCpu.microsPerReading(
+                agentCpuBefore, ProcessCpu.seconds(agent.pid()), (long) (rate * seconds));
         LoadRun.Outcome floor = echoRun.run(publisher, echoTopic, devices, echoSeqs, rate, seconds);
+        double echoCpuBefore = ProcessCpu.seconds(echoProcess.pid());
+        LoadRun.Outcome processFloor =
+            echoProcessRun.run(
+                publisher, echoProcessTopic, devices, echoProcessSeqs, rate, seconds);
+        double echoCpu =
+            ProcessCpu.microsPerReading(
+                echoCpuBefore, ProcessCpu.seconds(echoProcess.pid()), (long) (rate * seconds));
         report("agent", rate, decision);
         report("echo floor", rate, floor);
+        report("echo, own JVM", rate, processFloor);
+        System.out.printf(
+            "CPU per reading (process time over the run, every thread): agent %.1f us, echo in its"
+                + " own JVM %.1f us%n",
+            agentCpu, echoCpu);
 
         int maxRate = 0;
         int echoMaxRate = 0;
@@ -252,7 +278,9 @@ public final class EdgeLatencyBenchmark {
                 + " alloc_mb_per_s=%.1f max_pause_ms=%.2f devices=%d state_bytes_per_device=%d"
                 + " mosquitto_decision_p99_us=%d mosquitto_echo_p99_us=%d core_anomaly_per_s=%.0f"
                 + " core_anomaly_p999_ns=%d detector_bytes_per_pair=%d parse_per_s=%.0f"
-                + " core_parse_ratio=%.2f core_sparkplug_per_s=%.0f full_collections=%d%s%n",
+                + " core_parse_ratio=%.2f core_sparkplug_per_s=%.0f full_collections=%d"
+                + " echo_jvm_p50_us=%d echo_jvm_p99_us=%d jvm_ratio_p99=%.2f"
+                + " jvm_p50_ratio=%.2f agent_cpu_us_per_reading=%.1f echo_cpu_us_per_reading=%.1f%s%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
@@ -280,6 +308,12 @@ public final class EdgeLatencyBenchmark {
             core.perSecond() / parsePerSecond,
             sparkplugCore.perSecond(),
             garbage.fullCollections(),
+            processFloor.p(50) / 1_000,
+            processFloor.p(99) / 1_000,
+            (double) decision.p(99) / Math.max(1, processFloor.p(99)),
+            (double) decision.p(50) / Math.max(1, processFloor.p(50)),
+            agentCpu,
+            echoCpu,
             variants);
       } finally {
         PahoClients.close(publisher);
@@ -353,12 +387,21 @@ public final class EdgeLatencyBenchmark {
 
   /** Routes each response to the run it answers: the echo topic, or an agent command. */
   private static CallbackAdapter responder(LoadRun agentRun, LoadRun echoRun) {
+    return responder(agentRun, echoRun, null);
+  }
+
+  /** As above, with the echo in a JVM of its own answering on its own topic. */
+  private static CallbackAdapter responder(
+      LoadRun agentRun, LoadRun echoRun, LoadRun echoProcessRun) {
+    String processOut = EchoClient.out(EchoProcess.NAME);
     return new CallbackAdapter(
         (topic, payload) -> {
           String text = new String(payload, StandardCharsets.UTF_8);
-          if (topic.equals(EchoClient.OUT)) {
+          boolean inProcess = topic.equals(EchoClient.OUT);
+          if (inProcess || topic.equals(processOut)) {
             int bar = text.indexOf('|');
-            echoRun.responded(text.substring(0, bar), Long.parseLong(text.substring(bar + 1)));
+            (inProcess ? echoRun : echoProcessRun)
+                .responded(text.substring(0, bar), Long.parseLong(text.substring(bar + 1)));
           } else {
             agentRun.responded(
                 EchoClient.between(text, "\"deviceId\":\"", "\""),
@@ -522,7 +565,7 @@ public final class EdgeLatencyBenchmark {
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
     options.setReceiveMaximum(65_535);
-    options.setSocketFactory(new NoDelaySocketFactory(SocketFactory.getDefault()));
+    options.setSocketFactory(new NoDelaySocketFactory());
     return options;
   }
 

@@ -20,7 +20,7 @@ final class SparkplugComparison {
   static String run(Path work, String bootstrap, int rate, double seconds) throws Exception {
     Path dir = Files.createDirectories(work.resolve("sparkplug"));
     try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start()) {
-      SocketFactory sockets = new NoDelaySocketFactory(SocketFactory.getDefault());
+      SocketFactory sockets = new NoDelaySocketFactory();
       List<AgentVariants.Result> results =
           AgentVariants.measure(
               dir,

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import javax.net.SocketFactory;
 
 /**
  * {@code bench/edge-latency --tls}: what mutual TLS costs the edge. One broker with a plain and a
@@ -36,10 +35,7 @@ final class TlsComparison {
               bootstrap,
               List.of(
                   new AgentVariants.Variant(
-                      "plain",
-                      broker.serverUri(),
-                      new NoDelaySocketFactory(SocketFactory.getDefault()),
-                      List.of()),
+                      "plain", broker.serverUri(), new NoDelaySocketFactory(), List.of()),
                   new AgentVariants.Variant(
                       "mtls",
                       broker.tlsServerUri(),

@@ -36,7 +36,7 @@ final class TracingComparison {
         });
     collector.start();
     String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort();
-    SocketFactory sockets = new NoDelaySocketFactory(SocketFactory.getDefault());
+    SocketFactory sockets = new NoDelaySocketFactory();
     try (EmbeddedMqttBroker broker = EmbeddedMqttBroker.start()) {
       List<AgentVariants.Result> results =
           AgentVariants.measure(
