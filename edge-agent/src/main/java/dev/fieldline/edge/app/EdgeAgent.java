@@ -96,6 +96,7 @@ public final class EdgeAgent implements AutoCloseable {
   public EdgeAgent start() throws Exception {
     Path data = config.dataPath();
     journal = new Journal(data.resolve("journal.db"), config.journal.durability);
+    journal.leaveCheckpointsToOthers(); // the uplink's connection runs them
     var restored = journal.openReadings();
     var restoredGaps = journal.openGaps();
     writer = new JournalWriter(journal, config.journal.maxBytes, config.journal.maxBatch);

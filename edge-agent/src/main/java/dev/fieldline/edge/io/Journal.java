@@ -315,6 +315,36 @@ public final class Journal implements AutoCloseable {
     return dropped;
   }
 
+  /**
+   * Leaves most write-ahead-log checkpoints to another connection's {@link #checkpoint}. SQLite
+   * otherwise runs one inside whichever commit takes the log past 1,000 pages, and syncs the
+   * database file: on the journal writer, that held the MQTT acknowledgements of its batch for
+   * several milliseconds twice a second under load. Checkpoints on another connection cannot let
+   * the log start over while this one keeps writing (each ends with a few new pages it did not
+   * copy), so this connection still checkpoints, once the log reaches {@value
+   * #WRITER_CHECKPOINT_PAGES} pages, when there is little left to copy.
+   */
+  public void leaveCheckpointsToOthers() throws SQLException {
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
+    }
+  }
+
+  /** Log pages (4 KiB) before the writer checkpoints itself: the log's bound, 40 MiB. */
+  static final int WRITER_CHECKPOINT_PAGES = 10_000;
+
+  /**
+   * Copies what the write-ahead log holds into the database file, without waiting for readers or
+   * writers (a PASSIVE checkpoint: the writer keeps appending meanwhile, and the log starts over
+   * once a checkpoint has copied all of it).
+   */
+  public void checkpoint() throws SQLException {
+    try (Statement s = db.createStatement();
+        ResultSet result = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      result.next();
+    }
+  }
+
   /** Approximate bytes held by the outbox (payloads plus a fixed row overhead). */
   public long outboxBytes() throws SQLException {
     return scalar("SELECT coalesce(sum(length(payload) + " + ROW_OVERHEAD + "), 0) FROM outbox");

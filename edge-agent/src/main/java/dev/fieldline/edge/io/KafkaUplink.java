@@ -125,9 +125,15 @@ public final class KafkaUplink implements AutoCloseable {
     return reachedOnce ? State.UP : State.STARTING;
   }
 
+  /** How often the uplink copies the journal's write-ahead log into its database file. */
+  static final long CHECKPOINT_EVERY_MILLIS = 250;
+
+  private long checkpointedAt;
+
   private void run() {
     while (running) {
       try {
+        checkpointJournal();
         boolean progressed = collect(home);
         if (secondary != null) {
           progressed |= collect(secondary);
@@ -152,6 +158,18 @@ public final class KafkaUplink implements AutoCloseable {
         log.error("cannot read or update the journal outbox", e);
         sleepQuietly(1_000);
       }
+    }
+  }
+
+  /**
+   * Runs the journal's checkpoints here, off the writer's thread (see {@link
+   * Journal#leaveCheckpointsToOthers}), whatever state Kafka is in.
+   */
+  private void checkpointJournal() throws SQLException {
+    long now = System.currentTimeMillis();
+    if (now - checkpointedAt >= CHECKPOINT_EVERY_MILLIS) {
+      checkpointedAt = now;
+      journal.checkpoint();
     }
   }
 
