@@ -28,10 +28,7 @@ final class EchoProcess implements AutoCloseable {
     if (Files.exists(options)) {
       command.add("@" + options);
     }
-    String extra = System.getenv("BENCH_ECHO_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.strip().split("\\s+")));
-    }
+    command.addAll(EdgeLatencyBenchmark.jvmOptionsFrom("BENCH_ECHO_JAVA_OPTS"));
     String testClasses =
         Path.of("edge-agent", "target", "test-classes").toAbsolutePath().toString();
     command.addAll(

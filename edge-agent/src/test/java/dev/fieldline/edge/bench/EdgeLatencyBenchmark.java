@@ -468,11 +468,8 @@ public final class EdgeLatencyBenchmark {
       command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC"));
     }
     command.addAll(jvmOptions);
-    // Extra options for the agent's JVM, e.g. a flight recording: BENCH_AGENT_JAVA_OPTS.
-    String extra = System.getenv("BENCH_AGENT_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.strip().split("\\s+")));
-    }
+    // Extra options for the agent's JVM, e.g. a flight recording.
+    command.addAll(jvmOptionsFrom("BENCH_AGENT_JAVA_OPTS"));
     command.addAll(List.of("-cp", agentClasspath()));
     command.add(EdgeAgentApp.class.getName());
     command.add("run");
@@ -498,6 +495,14 @@ public final class EdgeLatencyBenchmark {
             .redirectOutput(work.resolve("agent.log").toFile());
     agent.environment().put("MALLOC_ARENA_MAX", "2"); // as the unit and the image set it
     return agent.start();
+  }
+
+  /** JVM options from environment variable {@code name}, split at white space; none if unset. */
+  static List<String> jvmOptionsFrom(String name) {
+    String options = System.getenv(name);
+    return options == null || options.isBlank()
+        ? List.of()
+        : List.of(options.strip().split("\\s+"));
   }
 
   /**
