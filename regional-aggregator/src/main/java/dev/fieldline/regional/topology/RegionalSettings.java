@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param windowSize the roll-up window size
  * @param grace how long after a window's end late summaries are still merged
  * @param idleClose when positive, windows also close by wall clock this long after end + grace
- * @param sourceIdle an input partition silent this long (wall clock) no longer holds windows open
+ * @param sourceIdle an input partition silent this long (wall clock, a silence of the whole input
+ *     counted up to one window) no longer holds windows open
  * @param punctuateEvery how often the wall clock is checked for idle windows
  * @param maxFutureSkew summaries whose window ends further ahead of the clock are dead-lettered
  * @param dedupRetention how long summary keys are remembered for deduplication

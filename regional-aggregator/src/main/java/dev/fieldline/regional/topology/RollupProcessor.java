@@ -35,8 +35,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * different partitions run on different instances and can fall behind one another by a whole
  * outage, e.g. when an instance is replaced while the others replay a backlog at full speed. A
  * partition that has sent nothing for {@code sourceIdle} (wall clock) stops holding windows back,
- * so that a partition without devices of this key does not stall it. Summaries for windows that are
- * already final come out as {@link RollupResult#rejected} and never change an emitted aggregate.
+ * so that a partition without devices of this key does not stall it. When the whole input was
+ * silent, that silence counts only up to {@link #countedSilence} once the input resumes: when the
+ * region's edges were down for minutes, every partition fell silent together, and otherwise the
+ * first partition to come back would find the others idle and close the windows their backlogs, a
+ * little behind on other instances, are about to fill. Summaries for windows that are already final
+ * come out as {@link RollupResult#rejected} and never change an emitted aggregate.
  *
  * <p>The watermark, the open windows and their distinct devices are in changelogged stores, so a
  * task that moves to another instance resumes exactly where the last commit left it.
@@ -68,8 +72,21 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   /** Highest event time per input partition (also in the watermark store, so it moves along). */
   private final Map<Integer, Long> sourceTime = new HashMap<>();
 
-  /** Wall clock when each input partition last sent a summary (here only: restored as now). */
+  /** Idle clock ({@link #idleClock}) when each input partition last sent a summary. */
   private final Map<Integer, Long> sourceHeard = new HashMap<>();
+
+  /**
+   * The most of a silence of the whole input that counts toward a partition's idle time: one
+   * roll-up window (the gap between the bursts of a sparse region's summaries), at most half the
+   * source-idle time.
+   */
+  private final long countedSilence;
+
+  /** Wall clock of the last summary from any partition (restored as now). */
+  private long lastInput;
+
+  /** Silences of the whole input beyond {@link #countedSilence}, summed. */
+  private long paused;
 
   // The open device-type roll-ups as objects, written through to the store on every update: every
   // summary of a type and metric updates the same few keys, and reading one back from the store
@@ -84,6 +101,7 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     this.grace = settings.grace().toMillis();
     this.idleClose = settings.idleClose().toMillis();
     this.sourceIdle = settings.sourceIdle().toMillis();
+    this.countedSilence = Math.min(size, sourceIdle / 2);
     this.punctuateEvery = settings.punctuateEvery();
     this.counters = counters;
   }
@@ -99,6 +117,8 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     this.watermark = stored == null ? Long.MIN_VALUE : stored;
     this.earliestOpen = findEarliestOpen();
     long now = context.currentSystemTimeMs();
+    this.lastInput = now;
+    this.paused = 0;
     try (KeyValueIterator<String, Long> it =
         watermarkStore.range(SOURCE_PREFIX, SOURCE_PREFIX + "\uffff")) {
       it.forEachRemaining(
@@ -119,20 +139,30 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   /** A lagging partition may have gone idle; with idle-close, silence also closes windows. */
   private void onWallClock(long now) {
     if (!sourceTime.isEmpty()) {
-      advance(slowestSource(now) - grace);
+      advance(slowestSource(idleClock(now)) - grace);
     }
     if (idleClose > 0) {
       advance(now - grace - idleClose);
     }
   }
 
+  /**
+   * The wall clock less the past silences of the whole input beyond {@link #countedSilence}: the
+   * clock by which a partition's silence is measured. While the input is silent it runs (a
+   * partition's backlog that is not coming must not hold windows forever), and when the input
+   * resumes it steps back by that silence's uncounted part, for every partition alike.
+   */
+  private long idleClock(long now) {
+    return now - paused;
+  }
+
   /** Event time of the slowest input partition heard from within the source-idle time. */
-  private long slowestSource(long now) {
+  private long slowestSource(long clock) {
     long slowest = Long.MAX_VALUE;
     long fastest = Long.MIN_VALUE;
     for (Map.Entry<Integer, Long> source : sourceTime.entrySet()) {
       fastest = Math.max(fastest, source.getValue());
-      if (now - sourceHeard.getOrDefault(source.getKey(), now) < sourceIdle) {
+      if (clock - sourceHeard.getOrDefault(source.getKey(), clock) < sourceIdle) {
         slowest = Math.min(slowest, source.getValue());
       }
     }
@@ -147,13 +177,16 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     }
     int partition = SourceHeaders.partition(record.headers());
     long now = context.currentSystemTimeMs();
+    paused += Math.max(0, now - lastInput - countedSilence);
+    lastInput = now;
     Long before = sourceTime.get(partition);
     if (before == null || record.timestamp() > before) {
       sourceTime.put(partition, record.timestamp());
       watermarkStore.put(SOURCE_PREFIX + partition, record.timestamp());
     }
-    sourceHeard.put(partition, now);
-    advance(slowestSource(now) - grace);
+    long clock = idleClock(now);
+    sourceHeard.put(partition, clock);
+    advance(slowestSource(clock) - grace);
 
     long windowStart = Math.floorDiv(summary.getWindowStart().toEpochMilli(), size) * size;
     if (windowStart + size <= watermark) {

@@ -233,6 +233,58 @@ class RegionalTopologyTest {
     assertThat(first.get(0).getDeviceCount()).isEqualTo(2);
   }
 
+  /**
+   * The region's only gateway is down for longer than a roll-up window: every input partition falls
+   * silent together. When it comes back, one partition's upstream task replays the backlog at once
+   * while another's (on an instance still taking over its tasks) follows half a minute later.
+   */
+  @Test
+  void shouldWaitForEveryPartitionAgainWhenTheWholeInputResumesAfterAnOutage() {
+    start(settings());
+    TestInputTopic<String, EdgeSummary> repartitioned =
+        driver.createInputTopic(
+            "regional-test-by-device-type-repartition",
+            new StringSerializer(),
+            Topics.EDGE_SUMMARIES.valueSerde().serializer());
+    String key = "type|chiller|temperature";
+    fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    fromPartition(repartitioned, key, 1, summary("gw-1", "site-a", "d2", "chiller", 0, 20));
+
+    driver.advanceWallClockTime(Duration.ofSeconds(100)); // the gateway is down
+    for (int second = 10; second <= 200; second += 10) { // partition 0 replays its backlog
+      fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", second, 1));
+    }
+    // 130 s since partition 1 was heard, more than the source-idle time of 2 min by the wall
+    // clock, but 100 s of it the whole input was silent.
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+    fromPartition(repartitioned, key, 1, summary("gw-1", "site-a", "d2", "chiller", 20, 40));
+    assertThat(counters.lateSummaries.sum()).as("late summaries").isZero();
+    assertThat(finalAggregatesByKey()).as("the first window waits for partition 1").isEmpty();
+
+    fromPartition(repartitioned, key, 1, summary("gw-1", "site-a", "d2", "chiller", 200, 1));
+    RegionalAggregate first =
+        aggregates.readValuesToList().stream()
+            .filter(a -> a.getKey().equals(key) && a.getWindowStart().equals(T0))
+            .findFirst()
+            .orElseThrow();
+    assertThat(first.getStats().getCount()).as("both partitions' summaries").isEqualTo(8);
+    assertThat(first.getDeviceCount()).isEqualTo(2);
+
+    // A partition that stays silent while the others are heard still stops holding windows back.
+    for (int second = 210; second <= 400; second += 10) {
+      driver.advanceWallClockTime(Duration.ofSeconds(10));
+      fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", second, 1));
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(
+            aggregates.readValuesToList().stream()
+                .filter(a -> a.getKey().equals(key))
+                .map(a -> a.getWindowStart().getEpochSecond() - T0.getEpochSecond())
+                .toList())
+        .as("windows closed while partition 1 was silent")
+        .contains(180L, 240L, 300L);
+  }
+
   private static void fromPartition(
       TestInputTopic<String, EdgeSummary> topic, String key, int partition, EdgeSummary s) {
     org.apache.kafka.common.header.internals.RecordHeaders headers =
