@@ -470,13 +470,13 @@ public final class DecisionCore implements DecisionListener {
               countGap(device, state, window, settled, 0, now);
               settledHere = true;
             }
-            windows.remove(w);
             openWindowCount--;
             state.closedBefore = Math.max(state.closedBefore, end);
             if (window.hasContent()) {
               emit(device, state, window);
               closed++;
             }
+            state.close(w);
           }
         }
       }

@@ -19,6 +19,9 @@ final class MetricState {
   /** Usually one; two around a window boundary while the older one waits for its grace. */
   final List<OpenWindow> windows = new ArrayList<>(2);
 
+  /** The last window closed, to be reopened as the next one ({@link OpenWindow}). */
+  private OpenWindow closed;
+
   MetricState(String metric, FilterSpec filter, MetricRules rules) {
     this.metric = metric;
     this.filter = filter;
@@ -32,8 +35,20 @@ final class MetricState {
         return window;
       }
     }
-    OpenWindow window = new OpenWindow(start);
+    OpenWindow window = closed;
+    if (window == null) {
+      window = new OpenWindow(start);
+    } else {
+      closed = null;
+      window.reopen(start);
+    }
     windows.add(window);
     return window;
+  }
+
+  /** Removes the window at {@code index}, already emitted, and keeps it, cleared, for reuse. */
+  void close(int index) {
+    closed = windows.remove(index);
+    closed.clear();
   }
 }

@@ -11,18 +11,27 @@ import java.util.Arrays;
  * gateway with ten thousand devices has thirty thousand windows open, most with a few readings; so
  * the first {@value #BUFFERED} values wait in a small array (as floats: a sketch's bins are 2 %
  * wide) and only a busier window moves them into a sketch.
+ *
+ * <p>A closed window is {@linkplain #reopen reopened} as its metric's next one rather than dropped:
+ * windows live for their length plus grace, long enough for the collector to move them to the old
+ * generation, and with every device's windows turning over at the same boundaries, new objects
+ * would put the whole open-window state into the old generation as garbage every window length
+ * (about 6 MB for 10,000 devices every 10 s, each time a full collection).
  */
 final class OpenWindow {
   static final int BUFFERED = 32;
 
-  final long start;
+  long start;
   final RunningStats stats = new RunningStats();
   long firstSeq = Long.MAX_VALUE;
   long lastSeq = Long.MIN_VALUE;
-  long rejected;
-  long filtered;
-  long anomalies;
-  long decisions;
+  // Counts of one window's readings fit an int (the missing and restarts come from sequence
+  // numbers, which can jump by more): 16 bytes less in each of the 60,000 windows that 10,000
+  // devices with 3 metrics keep.
+  int rejected;
+  int filtered;
+  int anomalies;
+  int decisions;
   long missing;
   long restarts;
 
@@ -30,6 +39,27 @@ final class OpenWindow {
   boolean offline;
 
   OpenWindow(long start) {
+    this.start = start;
+  }
+
+  /** Forgets everything in this window, once emitted; then it waits to be reopened. */
+  void clear() {
+    stats.reset();
+    firstSeq = Long.MAX_VALUE;
+    lastSeq = Long.MIN_VALUE;
+    rejected = 0;
+    filtered = 0;
+    anomalies = 0;
+    decisions = 0;
+    missing = 0;
+    restarts = 0;
+    offline = false;
+    bufferedCount = 0;
+    sketch = null;
+  }
+
+  /** Makes this cleared window the open window starting at {@code start}. */
+  void reopen(long start) {
     this.start = start;
   }
 

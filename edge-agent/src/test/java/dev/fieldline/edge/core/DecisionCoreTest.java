@@ -392,6 +392,49 @@ class DecisionCoreTest {
     assertThat(core.openWindows()).isZero();
   }
 
+  /** Closed windows are reopened as their metric's next ones: nothing may carry over. */
+  @Test
+  void shouldStartEveryWindowEmptyThoughItReusesAClosedOne() {
+    FilterSpec range = new FilterSpec("chiller", "temperature", -50, 150, 0, Duration.ZERO);
+    DecisionCore core = core(List.of(range), List.of(threshold(80, Double.NaN, 1, 1)));
+    for (int seq = 1; seq <= 41; seq++) { // busy enough to need a sketch; one command; a gap
+      if (seq != 30) {
+        send(core, seq, seq == 20 ? 90 : seq);
+      }
+    }
+    send(core, 42, 900); // implausible: filtered
+    // A reading 12 s on opens the second window and closes the first; the third reuses it.
+    core.onMessage(TOPIC, json(43, T0 + 12_000, 3), System.nanoTime(), T0 + 12_000);
+    core.closeWindows(T0 + 12_000);
+    core.onMessage(TOPIC, json(44, T0 + 22_000, 5), System.nanoTime(), T0 + 22_000);
+    core.onMessage(TOPIC, json(45, T0 + 22_100, 7), System.nanoTime(), T0 + 22_100);
+    core.onMessage(TOPIC, json(46, T0 + 35_000, 1), System.nanoTime(), T0 + 35_000);
+    core.closeWindows(T0 + 35_000);
+
+    assertThat(sink.summaries).hasSize(3);
+    EdgeSummary first = sink.summaries.get(0);
+    assertThat(first.getStats().getCount()).isEqualTo(40);
+    assertThat(first.getFilteredCount()).isEqualTo(1);
+    assertThat(first.getDecisionCount()).isEqualTo(2);
+    assertThat(first.getAnomalyCount()).isEqualTo(1);
+    assertThat(first.getMissingCount()).isGreaterThan(0);
+    EdgeSummary third = sink.summaries.get(2);
+    assertThat(third.getWindowStart()).isEqualTo(Instant.ofEpochMilli(T0 + 20_000));
+    assertThat(third.getStats().getCount()).isEqualTo(2);
+    assertThat(third.getStats().getMin()).isEqualTo(5.0);
+    assertThat(third.getStats().getMax()).isEqualTo(7.0);
+    assertThat(third.getStats().getSum()).isEqualTo(12.0);
+    assertThat(third.getFirstSeq()).isEqualTo(44);
+    assertThat(third.getLastSeq()).isEqualTo(45);
+    assertThat(third.getFilteredCount()).isZero();
+    assertThat(third.getDecisionCount()).isZero();
+    assertThat(third.getAnomalyCount()).isZero();
+    assertThat(third.getMissingCount()).isZero();
+    ValueSketch sketch = ValueSketch.fromBytes(third.getSketch().array());
+    assertThat(sketch.count()).isEqualTo(2);
+    assertThat(sketch.quantile(1)).isCloseTo(7, within(0.1));
+  }
+
   @Test
   void shouldSummarizeABacklogByTheDeviceEventTimeInsteadOfDroppingItAsLate() {
     DecisionCore core = core(List.of(), List.of());
