@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 
 class RegionalTopologyTest {
   private static final Duration GRACE = Duration.ofSeconds(10);
+  private static final String TWO_PARTITIONS_KEY = "type|chiller|temperature";
 
   private final RegionalCounters counters = new RegionalCounters();
   private TopologyTestDriver driver;
@@ -205,15 +206,8 @@ class RegionalTopologyTest {
    */
   @Test
   void shouldWaitForTheSlowestInputPartitionUntilItFallsSilent() {
-    start(settings());
-    TestInputTopic<String, EdgeSummary> repartitioned =
-        driver.createInputTopic(
-            "regional-test-by-device-type-repartition",
-            new StringSerializer(),
-            Topics.EDGE_SUMMARIES.valueSerde().serializer());
-    String key = "type|chiller|temperature";
-    fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", 0, 10));
-    fromPartition(repartitioned, key, 1, summary("gw-1", "site-a", "d2", "chiller", 0, 20));
+    TestInputTopic<String, EdgeSummary> repartitioned = startWithTwoPartitionsHeard();
+    String key = TWO_PARTITIONS_KEY;
     for (int second = 10; second <= 200; second += 10) { // partition 0 races ahead
       fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", second, 1));
     }
@@ -240,15 +234,8 @@ class RegionalTopologyTest {
    */
   @Test
   void shouldWaitForEveryPartitionAgainWhenTheWholeInputResumesAfterAnOutage() {
-    start(settings());
-    TestInputTopic<String, EdgeSummary> repartitioned =
-        driver.createInputTopic(
-            "regional-test-by-device-type-repartition",
-            new StringSerializer(),
-            Topics.EDGE_SUMMARIES.valueSerde().serializer());
-    String key = "type|chiller|temperature";
-    fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", 0, 10));
-    fromPartition(repartitioned, key, 1, summary("gw-1", "site-a", "d2", "chiller", 0, 20));
+    TestInputTopic<String, EdgeSummary> repartitioned = startWithTwoPartitionsHeard();
+    String key = TWO_PARTITIONS_KEY;
 
     driver.advanceWallClockTime(Duration.ofSeconds(100)); // the gateway is down
     for (int second = 10; second <= 200; second += 10) { // partition 0 replays its backlog
@@ -283,6 +270,23 @@ class RegionalTopologyTest {
                 .toList())
         .as("windows closed while partition 1 was silent")
         .contains(180L, 240L, 300L);
+  }
+
+  /**
+   * Starts the topology and sends the roll-up, through the repartition topic, one summary of the
+   * first window from each of two input partitions; returns that topic.
+   */
+  private TestInputTopic<String, EdgeSummary> startWithTwoPartitionsHeard() {
+    start(settings());
+    TestInputTopic<String, EdgeSummary> repartitioned =
+        driver.createInputTopic(
+            "regional-test-by-device-type-repartition",
+            new StringSerializer(),
+            Topics.EDGE_SUMMARIES.valueSerde().serializer());
+    String key = TWO_PARTITIONS_KEY;
+    fromPartition(repartitioned, key, 0, summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    fromPartition(repartitioned, key, 1, summary("gw-1", "site-a", "d2", "chiller", 0, 20));
+    return repartitioned;
   }
 
   private static void fromPartition(
