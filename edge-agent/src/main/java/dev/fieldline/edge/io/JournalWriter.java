@@ -147,12 +147,7 @@ public final class JournalWriter implements AutoCloseable {
           added += q.op().outboxBytes();
           entries += q.op().outboxBytes() > 0 ? 1 : 0;
         }
-        long t0 = System.nanoTime();
         writeWithRetry(ops);
-        long tookUs = (System.nanoTime() - t0) / 1000;
-        if (tookUs > 3000) {
-          System.err.println("EXP slow commit " + tookUs + " us, " + ops.size() + " ops");
-        }
         committed.set(batch.get(batch.size() - 1).seq());
         commits.increment();
         if (acks != null) {
