@@ -33,6 +33,15 @@ public final class Journal implements AutoCloseable {
   /** Bytes counted per outbox row besides its payload, for the outbox bound. */
   static final int ROW_OVERHEAD = 64;
 
+  /**
+   * Outbox entries, and their bytes as {@link #outboxBytes} counts them, that one change really
+   * added or removed: an entry already there (same natural key) is not added again, and one already
+   * gone is not removed twice. The writer keeps the outbox's depth from these, without scanning it.
+   */
+  public record OutboxChange(int entries, long bytes) {
+    static final OutboxChange NONE = new OutboxChange(0, 0);
+  }
+
   static final int KIND_SUMMARY = 1;
   static final int KIND_DECISION = 2;
 
@@ -139,8 +148,8 @@ public final class Journal implements AutoCloseable {
     s.execute("ALTER TABLE outbox ADD COLUMN trace_context TEXT");
   }
 
-  /** Writes one batch of changes in a single transaction. */
-  public void write(List<JournalOp> ops) throws SQLException {
+  /** Writes one batch of changes in a single transaction; returns what it added to the outbox. */
+  public OutboxChange write(List<JournalOp> ops) throws SQLException {
     if (insertReading == null) {
       insertReading =
           db.prepareStatement(
@@ -167,6 +176,8 @@ public final class Journal implements AutoCloseable {
     PreparedStatement reading = insertReading;
     PreparedStatement outbox = insertOutbox;
     PreparedStatement forget = forgetWindow;
+    int entries = 0;
+    long bytes = 0;
     db.setAutoCommit(false);
     try {
       for (JournalOp op : ops) {
@@ -190,7 +201,10 @@ public final class Journal implements AutoCloseable {
           outbox.setString(4, s.key());
           outbox.setBytes(5, s.payload());
           outbox.setString(6, s.traceContext());
-          outbox.executeUpdate();
+          if (outbox.executeUpdate() > 0) {
+            entries++;
+            bytes += s.outboxBytes();
+          }
           forget.setString(1, s.deviceId());
           forget.setString(2, s.metric());
           forget.setLong(3, s.windowStart());
@@ -216,11 +230,15 @@ public final class Journal implements AutoCloseable {
           outbox.setString(4, d.key());
           outbox.setBytes(5, d.payload());
           outbox.setString(6, d.traceContext());
-          outbox.executeUpdate();
+          if (outbox.executeUpdate() > 0) {
+            entries++;
+            bytes += d.outboxBytes();
+          }
         }
       }
       reading.executeBatch();
       db.commit();
+      return new OutboxChange(entries, bytes);
     } catch (SQLException e) {
       reading.clearBatch();
       db.rollback();
@@ -255,8 +273,8 @@ public final class Journal implements AutoCloseable {
     return entries;
   }
 
-  /** Removes entries that Kafka acknowledged. */
-  public void delete(List<OutboxEntry> entries) throws SQLException {
+  /** Removes entries that Kafka acknowledged; returns what it removed. */
+  public OutboxChange delete(List<OutboxEntry> entries) throws SQLException {
     if (deleteOutbox == null) {
       deleteOutbox = db.prepareStatement("DELETE FROM outbox WHERE id=?");
     }
@@ -266,8 +284,17 @@ public final class Journal implements AutoCloseable {
         deleteOutbox.setLong(1, entry.id());
         deleteOutbox.addBatch();
       }
-      deleteOutbox.executeBatch();
+      int[] deleted = deleteOutbox.executeBatch();
       db.commit();
+      int removed = 0;
+      long bytes = 0;
+      for (int i = 0; i < deleted.length; i++) {
+        if (deleted[i] > 0) { // not dropped meanwhile by the outbox bound
+          removed++;
+          bytes += entries.get(i).payload().length + ROW_OVERHEAD;
+        }
+      }
+      return new OutboxChange(removed, bytes);
     } catch (SQLException e) {
       deleteOutbox.clearBatch();
       db.rollback();
@@ -279,15 +306,15 @@ public final class Journal implements AutoCloseable {
 
   /**
    * Drops the oldest decision events until the outbox holds at most {@code maxBytes}; summaries are
-   * never dropped. Returns how many were dropped.
+   * never dropped. Returns what it dropped.
    */
-  public int dropDecisionsAbove(long maxBytes) throws SQLException {
+  public OutboxChange dropDecisionsAbove(long maxBytes) throws SQLException {
     long excess = outboxBytes() - maxBytes;
     if (excess <= 0) {
-      return 0;
+      return OutboxChange.NONE;
     }
-    int dropped = 0;
     List<Long> ids = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
     try (PreparedStatement select =
         db.prepareStatement(
             "SELECT id, length(payload) FROM outbox WHERE kind="
@@ -296,6 +323,7 @@ public final class Journal implements AutoCloseable {
       try (ResultSet rows = select.executeQuery()) {
         while (excess > 0 && rows.next()) {
           ids.add(rows.getLong(1));
+          sizes.add(rows.getLong(2) + ROW_OVERHEAD);
           excess -= rows.getLong(2) + ROW_OVERHEAD;
         }
       }
@@ -305,14 +333,21 @@ public final class Journal implements AutoCloseable {
       for (long id : ids) {
         delete.setLong(1, id);
         delete.addBatch();
-        dropped++;
       }
-      delete.executeBatch();
+      int[] deleted = delete.executeBatch();
       db.commit();
+      int dropped = 0;
+      long bytes = 0;
+      for (int i = 0; i < deleted.length; i++) {
+        if (deleted[i] > 0) { // not removed meanwhile by the uplink
+          dropped++;
+          bytes += sizes.get(i);
+        }
+      }
+      return new OutboxChange(dropped, bytes);
     } finally {
       db.setAutoCommit(true);
     }
-    return dropped;
   }
 
   /**

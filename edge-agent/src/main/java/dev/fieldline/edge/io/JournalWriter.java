@@ -33,7 +33,11 @@ public final class JournalWriter implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean full;
 
-  /** Kept up to date from each batch and each drain, so no commit has to scan the outbox. */
+  /**
+   * The outbox's depth, counted from what each commit added and each drain or drop removed (as the
+   * journal reports them), so that neither this thread nor the uplink ever scans the outbox: with a
+   * backlog of hours, one scan took tens of milliseconds per acknowledged batch.
+   */
   private final AtomicLong outboxBytes = new AtomicLong();
 
   private final AtomicLong outboxCount = new AtomicLong();
@@ -98,10 +102,10 @@ public final class JournalWriter implements AutoCloseable {
     return outboxCount.get();
   }
 
-  /** Told by the uplink after it removed entries: the outbox's new depth. */
-  void outboxDrained(long bytes, long count) {
-    outboxBytes.set(bytes);
-    outboxCount.set(count);
+  /** Told by the uplink after it removed entries. */
+  void outboxDrained(Journal.OutboxChange removed) {
+    outboxCount.addAndGet(-removed.entries());
+    long bytes = outboxBytes.addAndGet(-removed.bytes());
     if (full && bytes < maxOutboxBytes * 0.9) {
       full = false;
       log.info("journal below 90% of its bound again: taking messages");
@@ -140,22 +144,18 @@ public final class JournalWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
-        long added = 0;
-        int entries = 0;
         for (Queued q : batch) {
           ops.add(q.op());
-          added += q.op().outboxBytes();
-          entries += q.op().outboxBytes() > 0 ? 1 : 0;
         }
-        writeWithRetry(ops);
+        Journal.OutboxChange added = writeWithRetry(ops);
         committed.set(batch.get(batch.size() - 1).seq());
         commits.increment();
         if (acks != null) {
           acks.release(committed.get());
         }
-        outboxCount.addAndGet(entries);
-        if (outboxBytes.addAndGet(added) > maxOutboxBytes) {
-          enforceBound(); // exact, and only near the bound: it scans the outbox
+        outboxCount.addAndGet(added.entries());
+        if (outboxBytes.addAndGet(added.bytes()) > maxOutboxBytes) {
+          enforceBound(); // only near the bound: it scans the outbox
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -171,11 +171,11 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
-  private void writeWithRetry(List<JournalOp> ops) throws SQLException, InterruptedException {
+  private Journal.OutboxChange writeWithRetry(List<JournalOp> ops)
+      throws SQLException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        journal.write(ops);
-        return;
+        return journal.write(ops);
       } catch (SQLException e) {
         // SQLITE_BUSY can outlast the busy timeout under a long uplink transaction; retry a few
         // times.
@@ -189,15 +189,13 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   private void enforceBound() throws SQLException {
-    long bytes = journal.outboxBytes();
-    if (bytes > maxOutboxBytes) {
-      int dropped = journal.dropDecisionsAbove(maxOutboxBytes);
-      if (dropped > 0) {
-        droppedDecisions.add(dropped);
-        log.warn("journal full: dropped the {} oldest decision events", dropped);
-      }
-      bytes = journal.outboxBytes();
+    Journal.OutboxChange dropped = journal.dropDecisionsAbove(maxOutboxBytes);
+    if (dropped.entries() > 0) {
+      droppedDecisions.add(dropped.entries());
+      log.warn("journal full: dropped the {} oldest decision events", dropped.entries());
     }
+    outboxCount.addAndGet(-dropped.entries());
+    long bytes = outboxBytes.addAndGet(-dropped.bytes());
     boolean nowFull = bytes > maxOutboxBytes;
     if (nowFull && !full) {
       log.error(
@@ -206,8 +204,6 @@ public final class JournalWriter implements AutoCloseable {
           bytes);
     }
     full = nowFull;
-    outboxBytes.set(bytes);
-    outboxCount.set(journal.outboxCount());
   }
 
   @Override

@@ -92,7 +92,8 @@ public final class KafkaUplink implements AutoCloseable {
     this.thread.start();
   }
 
-  static Map<String, Object> withDefaults(Map<String, Object> config) {
+  /** The producer settings the uplink uses: its defaults, overridden by {@code config}. */
+  public static Map<String, Object> withDefaults(Map<String, Object> config) {
     Map<String, Object> all = new java.util.HashMap<>();
     all.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     all.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -187,7 +188,7 @@ public final class KafkaUplink implements AutoCloseable {
     if (done == null) {
       return false;
     }
-    journal.delete(done);
+    Journal.OutboxChange removed = journal.delete(done);
     sent.add(done.size());
     if (route == secondary) {
       sentToSecondary.add(done.size());
@@ -208,7 +209,7 @@ public final class KafkaUplink implements AutoCloseable {
       }
       reportedDown = false;
     }
-    writer.outboxDrained(journal.outboxBytes(), journal.outboxCount());
+    writer.outboxDrained(removed);
     return true;
   }
 

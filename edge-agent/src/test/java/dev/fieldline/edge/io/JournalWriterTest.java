@@ -58,8 +58,9 @@ class JournalWriterTest {
                 assertThat(writer.droppedDecisions.sum()).isEqualTo(4);
               });
 
-      writer.outboxDrained(3_000, 3);
+      writer.outboxDrained(journal.delete(journal.oldestAfter(0, 3)));
       assertThat(writer.isFull()).isFalse();
+      assertThat(writer.outboxCount()).isEqualTo(journal.outboxCount()).isEqualTo(3);
     }
   }
 
@@ -80,6 +81,33 @@ class JournalWriterTest {
               });
       assertThat(writer.outboxCount()).isEqualTo(journal.outboxCount());
       assertThat(writer.outboxBytes()).isEqualTo(journal.outboxBytes()).isEqualTo(2_000);
+    }
+  }
+
+  /**
+   * The depth is counted, not scanned: an entry written again (a redelivered message's decision)
+   * adds nothing, and an entry the uplink removes after the bound already dropped it (or twice)
+   * removes nothing.
+   */
+  @Test
+  void shouldCountOnlyWhatReallyEnteredOrLeftTheOutbox() throws Exception {
+    try (Journal journal = new Journal(dir.resolve("c.db"), Journal.Durability.NORMAL);
+        Journal uplink = new Journal(dir.resolve("c.db"), Journal.Durability.NORMAL);
+        JournalWriter writer = new JournalWriter(journal, 1_000_000, 100)) {
+      for (int i = 0; i < 4; i++) {
+        writer.enqueue(summary(i));
+        writer.enqueue(decision(i));
+        writer.enqueue(decision(i)); // the same natural key again
+      }
+      assertThat(writer.flush(10_000)).isTrue();
+      assertThat(writer.outboxCount()).isEqualTo(uplink.outboxCount()).isEqualTo(8);
+      assertThat(writer.outboxBytes()).isEqualTo(uplink.outboxBytes()).isEqualTo(8_000);
+
+      var firstThree = uplink.oldestAfter(0, 3);
+      writer.outboxDrained(uplink.delete(firstThree));
+      writer.outboxDrained(uplink.delete(firstThree)); // already gone
+      assertThat(writer.outboxCount()).isEqualTo(uplink.outboxCount()).isEqualTo(5);
+      assertThat(writer.outboxBytes()).isEqualTo(uplink.outboxBytes()).isEqualTo(5_000);
     }
   }
 }
