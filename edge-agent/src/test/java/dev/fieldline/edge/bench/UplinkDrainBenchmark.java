@@ -88,12 +88,11 @@ public final class UplinkDrainBenchmark {
         int device = i % 200;
         String metric = metrics[(i / 200) % metrics.length];
         Instant start = Instant.ofEpochMilli(base + (i / 600) * 10_000L);
-        RunningStats stats = new RunningStats();
+        double[] values = new double[10];
         ValueSketch sketch = ValueSketch.empty();
-        for (int r = 0; r < 10; r++) {
-          double value = 20 + random.nextGaussian();
-          stats.add(value);
-          sketch.add(value);
+        for (int r = 0; r < values.length; r++) {
+          values[r] = 20 + random.nextGaussian();
+          sketch.add(values[r]);
         }
         EdgeSummary summary =
             EdgeSummary.newBuilder()
@@ -105,7 +104,7 @@ public final class UplinkDrainBenchmark {
                 .setMetric(metric)
                 .setWindowStart(start)
                 .setWindowEnd(start.plusSeconds(10))
-                .setStats(stats.toAvro())
+                .setStats(RunningStats.of(values).toAvro())
                 .setFirstSeq(i * 10L)
                 .setLastSeq(i * 10L + 9)
                 .setSketch(ByteBuffer.wrap(sketch.toBytes()))
