@@ -13,6 +13,7 @@ import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.FeatureUpdate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,11 @@ public final class DecisionCore implements DecisionListener {
   // iterators a map's values would allocate on each tick (10,000 devices, ten ticks a second).
   private final List<DeviceState> deviceList = new ArrayList<>();
   private int openWindowCount;
+
+  // The summaries of one close pass, sent in window order once the pass is over (see close).
+  private final List<EdgeSummary> closing = new ArrayList<>();
+  private static final Comparator<EdgeSummary> BY_WINDOW =
+      Comparator.comparing(EdgeSummary::getWindowStart);
   private final String[] topicParts = new String[2];
 
   private static final String SPARKPLUG_PREFIX = SparkplugHost.NAMESPACE + "/";
@@ -473,7 +479,7 @@ public final class DecisionCore implements DecisionListener {
             openWindowCount--;
             state.closedBefore = Math.max(state.closedBefore, end);
             if (window.hasContent()) {
-              emit(device, state, window);
+              closing.add(summarize(device, state, window));
               closed++;
             }
             state.close(w);
@@ -481,7 +487,28 @@ public final class DecisionCore implements DecisionListener {
         }
       }
     }
+    sendInWindowOrder();
     return closed;
+  }
+
+  /**
+   * A pass that closes a backlog closes several windows per device, device after device. Upstream,
+   * summaries of many devices share a partition whose event time is the latest window end it
+   * carried, and the roll-up holds a summary as late once that time passes its window by the grace:
+   * sent device-major, a backlog longer than the grace would make the first windows of every device
+   * but the first late. Sorted by window start (stable: devices keep their order).
+   */
+  private void sendInWindowOrder() {
+    for (int i = 1; i < closing.size(); i++) {
+      if (BY_WINDOW.compare(closing.get(i - 1), closing.get(i)) > 0) {
+        closing.sort(BY_WINDOW);
+        break;
+      }
+    }
+    for (int i = 0; i < closing.size(); i++) {
+      sink.summary(closing.get(i));
+    }
+    closing.clear();
   }
 
   private void countGap(
@@ -507,32 +534,31 @@ public final class DecisionCore implements DecisionListener {
             restarts));
   }
 
-  private void emit(DeviceState device, MetricState state, OpenWindow window) {
+  private EdgeSummary summarize(DeviceState device, MetricState state, OpenWindow window) {
     boolean empty = window.stats.count() == 0;
     counters.summaries.increment();
     counters.summarizedReadings.add(window.stats.count());
-    sink.summary(
-        EdgeSummary.newBuilder()
-            .setGatewayId(settings.gatewayId())
-            .setSiteId(device.siteId)
-            .setRegion(settings.region())
-            .setDeviceId(device.deviceId)
-            .setDeviceType(device.deviceType)
-            .setMetric(state.metric)
-            .setWindowStart(Instant.ofEpochMilli(window.start))
-            .setWindowEnd(Instant.ofEpochMilli(window.start + windowSize))
-            .setStats(window.stats.toAvro())
-            .setFirstSeq(empty ? 0 : window.firstSeq)
-            .setLastSeq(empty ? 0 : window.lastSeq)
-            .setRejectedCount(window.rejected)
-            .setFilteredCount(window.filtered)
-            .setAnomalyCount(window.anomalies)
-            .setDecisionCount(window.decisions)
-            .setMissingCount(window.missing)
-            .setRestartCount(window.restarts)
-            .setSketch(sketch(window))
-            .setDeviceOffline(window.offline)
-            .build());
+    return EdgeSummary.newBuilder()
+        .setGatewayId(settings.gatewayId())
+        .setSiteId(device.siteId)
+        .setRegion(settings.region())
+        .setDeviceId(device.deviceId)
+        .setDeviceType(device.deviceType)
+        .setMetric(state.metric)
+        .setWindowStart(Instant.ofEpochMilli(window.start))
+        .setWindowEnd(Instant.ofEpochMilli(window.start + windowSize))
+        .setStats(window.stats.toAvro())
+        .setFirstSeq(empty ? 0 : window.firstSeq)
+        .setLastSeq(empty ? 0 : window.lastSeq)
+        .setRejectedCount(window.rejected)
+        .setFilteredCount(window.filtered)
+        .setAnomalyCount(window.anomalies)
+        .setDecisionCount(window.decisions)
+        .setMissingCount(window.missing)
+        .setRestartCount(window.restarts)
+        .setSketch(sketch(window))
+        .setDeviceOffline(window.offline)
+        .build();
   }
 
   private static java.nio.ByteBuffer sketch(OpenWindow window) {
