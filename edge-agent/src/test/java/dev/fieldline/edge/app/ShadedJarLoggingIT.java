@@ -2,6 +2,8 @@ package dev.fieldline.edge.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,6 +28,34 @@ class ShadedJarLoggingIT {
 
   @Test
   void shadedAgentLogsItsStartAtInfo() throws Exception {
+    assertThat(startOutput(Map.of()))
+        .as("the agent's output")
+        .noneMatch(line -> line.contains("No Log4j 2 configuration file found"))
+        .anyMatch(line -> line.matches(".* INFO .*EdgeAgent - edge agent shaded started.*"));
+  }
+
+  @Test
+  void shadedAgentLogsJsonLinesWhenAskedTo() throws Exception {
+    List<String> lines = startOutput(Map.of("FIELDLINE_LOG_FORMAT", "json"));
+
+    assertThat(lines).as("the agent's output").isNotEmpty();
+    ObjectMapper json = new ObjectMapper();
+    JsonNode started = json.readTree(lines.get(lines.size() - 1));
+    assertThat(started.path("level").asText()).isEqualTo("INFO");
+    assertThat(started.path("logger").asText()).endsWith("EdgeAgent");
+    assertThat(started.path("message").asText()).startsWith("edge agent shaded started");
+    assertThat(started.path("@timestamp").asText()).isNotEmpty();
+    for (String line : lines) {
+      if (line.startsWith("{")) {
+        assertThat(json.readTree(line).isObject())
+            .as("one JSON object per line: %s", line)
+            .isTrue();
+      }
+    }
+  }
+
+  /** The agent's output from its start to the line that says it started (or 30 s). */
+  private List<String> startOutput(Map<String, String> environment) throws Exception {
     Path jar;
     try (Stream<Path> files = Files.list(Path.of("target"))) {
       jar =
@@ -49,10 +81,12 @@ class ShadedJarLoggingIT {
             "http.host=127.0.0.1",
             "--set",
             "http.port=0");
-    Process agent = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove("FIELDLINE_LOG_FORMAT");
+    builder.environment().putAll(environment);
+    Process agent = builder.start();
     // Its output ends when it is stopped: after 30 s at most, if the expected line never comes.
-    java.util.concurrent.CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS)
-        .execute(agent::destroy);
+    CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS).execute(agent::destroy);
     List<String> lines = new ArrayList<>();
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))) {
@@ -69,9 +103,6 @@ class ShadedJarLoggingIT {
         agent.destroyForcibly().waitFor();
       }
     }
-    assertThat(lines)
-        .as("the agent's output")
-        .noneMatch(line -> line.contains("No Log4j 2 configuration file found"))
-        .anyMatch(line -> line.matches(".* INFO .*EdgeAgent - edge agent shaded started.*"));
+    return lines;
   }
 }
