@@ -3,6 +3,7 @@ package dev.fieldline.edge.app;
 import dev.fieldline.edge.config.EdgeConfig;
 import dev.fieldline.edge.config.RulesFile;
 import dev.fieldline.edge.core.CoreCounters;
+import dev.fieldline.edge.core.CoreSettings;
 import dev.fieldline.edge.core.FilterReason;
 import dev.fieldline.edge.core.RejectReason;
 import dev.fieldline.edge.core.TopicTemplate;
@@ -10,6 +11,7 @@ import dev.fieldline.edge.io.CommandCodec;
 import dev.fieldline.edge.io.DeadLetterFile;
 import dev.fieldline.edge.io.DeadLetterSink;
 import dev.fieldline.edge.io.DecisionLoop;
+import dev.fieldline.edge.io.DecisionPathWarmUp;
 import dev.fieldline.edge.io.EdgeTracing;
 import dev.fieldline.edge.io.FeatureBoard;
 import dev.fieldline.edge.io.FeatureSubscriber;
@@ -128,17 +130,21 @@ public final class EdgeAgent implements AutoCloseable {
                 config.deadLetters.fileMaxBytes,
                 config.deadLetters.fileKeep);
     deadLetters = new DeadLetterSink(mqtt, config.deadLetters.mqttTopic, file);
+    CoreSettings coreSettings = config.coreSettings(rules);
+    CommandCodec commandCodec = new CommandCodec(config.commands.format);
+    TopicTemplate commandTopic = new TopicTemplate(config.commands.topic);
+    warmUp(coreSettings, commandCodec, commandTopic);
     loop =
         new DecisionLoop(
-            config.coreSettings(rules),
+            coreSettings,
             features,
             counters,
             handoff,
             mqtt,
             writer,
             deadLetters,
-            new CommandCodec(config.commands.format),
-            new TopicTemplate(config.commands.topic),
+            commandCodec,
+            commandTopic,
             config.commands.qos,
             restored,
             restoredGaps,
@@ -157,6 +163,21 @@ public final class EdgeAgent implements AutoCloseable {
         rules.rules().size(),
         rules.filters().size());
     return this;
+  }
+
+  /** Before the first reading can arrive; a failure only costs the first readings' latency. */
+  private static void warmUp(CoreSettings settings, CommandCodec codec, TopicTemplate topic) {
+    try {
+      DecisionPathWarmUp.Result warm = DecisionPathWarmUp.run(settings, codec, topic);
+      log.info(
+          "decision path warmed up in {} ms: {} made-up readings, {} commands, {} summaries",
+          warm.took().toMillis(),
+          warm.readings(),
+          warm.commands(),
+          warm.summaries());
+    } catch (RuntimeException e) {
+      log.warn("decision path warm-up failed; the first readings will be slower", e);
+    }
   }
 
   /**
