@@ -499,6 +499,7 @@ public final class DecisionCore implements DecisionListener {
    * but the first late. Sorted by window start (stable: devices keep their order).
    */
   private void sendInWindowOrder() {
+    // Sorted only when out of order: a live pass closes one window start, and sorting allocates.
     for (int i = 1; i < closing.size(); i++) {
       if (BY_WINDOW.compare(closing.get(i - 1), closing.get(i)) > 0) {
         closing.sort(BY_WINDOW);
