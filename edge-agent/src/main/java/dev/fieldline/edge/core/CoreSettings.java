@@ -105,6 +105,26 @@ public record CoreSettings(
         sparkplug);
   }
 
+  /** The same settings with {@code filters} instead. */
+  public CoreSettings withFilters(List<FilterSpec> filters) {
+    return new CoreSettings(
+        gatewayId,
+        region,
+        telemetryTopic,
+        defaultDeviceType,
+        maxPayloadBytes,
+        maxFuture,
+        maxPast,
+        windowSize,
+        windowGrace,
+        windowIdle,
+        reorderAllowance,
+        filters,
+        rules,
+        payloadMapping,
+        sparkplug);
+  }
+
   /** The same settings reading Sparkplug B metrics with {@code options}. */
   public CoreSettings withSparkplug(SparkplugOptions options) {
     return new CoreSettings(

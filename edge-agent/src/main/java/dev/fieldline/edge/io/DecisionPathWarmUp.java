@@ -72,8 +72,11 @@ public final class DecisionPathWarmUp implements CoreSink {
     DecisionPathWarmUp sink = new DecisionPathWarmUp(commands, commandTopic);
     DecisionCore core =
         new DecisionCore(
-            withoutFilters(settings), (type, metric) -> null, sink, new CoreCounters());
-    List<String[]> series = series(settings);
+            settings.withFilters(List.of()).withPayloadMapping(null),
+            (type, metric) -> null,
+            sink,
+            new CoreCounters());
+    List<List<String>> series = series(settings);
     long now = System.currentTimeMillis();
     int perSeries = Math.max(1, READINGS / series.size());
     int readings = 0;
@@ -83,7 +86,8 @@ public final class DecisionPathWarmUp implements CoreSink {
       for (int seq = 1; seq <= perSeries; seq++) {
         double value = seq % 2 == 0 ? 1e9 : -1e9;
         long time = now - (perSeries - seq) * 10L;
-        byte[] payload = json(device, series.get(s)[0], series.get(s)[1], time, seq, value);
+        List<String> typeAndMetric = series.get(s);
+        byte[] payload = json(device, typeAndMetric.get(0), typeAndMetric.get(1), time, seq, value);
         core.onMessage(topic, payload, System.nanoTime(), now);
         readings++;
       }
@@ -97,7 +101,7 @@ public final class DecisionPathWarmUp implements CoreSink {
   }
 
   /** One (device type, metric) per metric the rules name, or a made-up one without rules. */
-  private static List<String[]> series(CoreSettings settings) {
+  private static List<List<String>> series(CoreSettings settings) {
     Set<List<String>> pairs = new LinkedHashSet<>();
     for (RuleSpec rule : settings.rules()) {
       String type = rule.deviceType() == null ? settings.defaultDeviceType() : rule.deviceType();
@@ -106,28 +110,7 @@ public final class DecisionPathWarmUp implements CoreSink {
     if (pairs.isEmpty()) {
       pairs.add(List.of(settings.defaultDeviceType(), "warm-up"));
     }
-    List<String[]> series = new ArrayList<>();
-    pairs.forEach(pair -> series.add(pair.toArray(String[]::new)));
-    return series;
-  }
-
-  private static CoreSettings withoutFilters(CoreSettings settings) {
-    return new CoreSettings(
-        settings.gatewayId(),
-        settings.region(),
-        settings.telemetryTopic(),
-        settings.defaultDeviceType(),
-        settings.maxPayloadBytes(),
-        settings.maxFuture(),
-        settings.maxPast(),
-        settings.windowSize(),
-        settings.windowGrace(),
-        settings.windowIdle(),
-        settings.reorderAllowance(),
-        List.of(),
-        settings.rules(),
-        null,
-        settings.sparkplug());
+    return new ArrayList<>(pairs);
   }
 
   private static byte[] json(

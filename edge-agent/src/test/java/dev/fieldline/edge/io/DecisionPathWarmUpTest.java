@@ -36,7 +36,7 @@ class DecisionPathWarmUpTest {
   }
 
   @Test
-  void shouldFireAndClearTheConfiguredRulesAndSummarizeEveryReading() {
+  void shouldFireAndClearTheConfiguredRulesAndCloseTheirWindows() {
     CoreSettings settings =
         CoreSettings.defaults(
             List.of(), List.of(overheat("chiller", "temperature"), overheat(null, "vibration")));
