@@ -3,6 +3,7 @@ package dev.fieldline.regional.topology;
 import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.RegionalAggregate;
+import dev.fieldline.support.time.PartitionEventTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,13 +35,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * summary before the repartition), as Flink tracks watermarks per split: the upstream tasks of
  * different partitions run on different instances and can fall behind one another by a whole
  * outage, e.g. when an instance is replaced while the others replay a backlog at full speed. A
- * partition that has sent nothing for {@code sourceIdle} (wall clock) stops holding windows back,
- * so that a partition without devices of this key does not stall it. When the whole input was
- * silent, that silence counts only up to {@link #countedSilence} once the input resumes: when the
- * region's edges were down for minutes, every partition fell silent together, and otherwise the
- * first partition to come back would find the others idle and close the windows their backlogs, a
- * little behind on other instances, are about to fill. Summaries for windows that are already final
- * come out as {@link RollupResult#rejected} and never change an emitted aggregate.
+ * partition that has sent nothing for {@code sourceIdle} stops holding windows back, so that a
+ * partition without devices of this key does not stall it; a silence of the whole input counts
+ * toward that only in part ({@link PartitionEventTime}). Summaries for windows that are already
+ * final come out as {@link RollupResult#rejected} and never change an emitted aggregate.
  *
  * <p>The watermark, the open windows and their distinct devices are in changelogged stores, so a
  * task that moves to another instance resumes exactly where the last commit left it.
@@ -69,24 +67,12 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   private long watermark;
   private long earliestOpen;
 
-  /** Highest event time per input partition (also in the watermark store, so it moves along). */
-  private final Map<Integer, Long> sourceTime = new HashMap<>();
-
-  /** Idle clock ({@link #idleClock}) when each input partition last sent a summary. */
-  private final Map<Integer, Long> sourceHeard = new HashMap<>();
-
   /**
-   * The most of a silence of the whole input that counts toward a partition's idle time: one
-   * roll-up window (the gap between the bursts of a sparse region's summaries), at most half the
-   * source-idle time.
+   * Event time per input partition (each one's also in the watermark store, so it moves along). A
+   * silence of the whole input counts toward a partition's idle time only up to one roll-up window
+   * (the gap between the bursts of a sparse region's summaries), at most half the source-idle time.
    */
-  private final long countedSilence;
-
-  /** Wall clock of the last summary from any partition (restored as now). */
-  private long lastInput;
-
-  /** Silences of the whole input beyond {@link #countedSilence}, summed. */
-  private long paused;
+  private PartitionEventTime sources;
 
   // The open device-type roll-ups as objects, written through to the store on every update: every
   // summary of a type and metric updates the same few keys, and reading one back from the store
@@ -101,7 +87,6 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     this.grace = settings.grace().toMillis();
     this.idleClose = settings.idleClose().toMillis();
     this.sourceIdle = settings.sourceIdle().toMillis();
-    this.countedSilence = Math.min(size, sourceIdle / 2);
     this.punctuateEvery = settings.punctuateEvery();
     this.counters = counters;
   }
@@ -117,15 +102,13 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     this.watermark = stored == null ? Long.MIN_VALUE : stored;
     this.earliestOpen = findEarliestOpen();
     long now = context.currentSystemTimeMs();
-    this.lastInput = now;
-    this.paused = 0;
+    this.sources = new PartitionEventTime(sourceIdle, Math.min(size, sourceIdle / 2), now);
     try (KeyValueIterator<String, Long> it =
         watermarkStore.range(SOURCE_PREFIX, SOURCE_PREFIX + "\uffff")) {
       it.forEachRemaining(
           kv -> {
             int partition = Integer.parseInt(kv.key.substring(SOURCE_PREFIX.length()));
-            sourceTime.put(partition, kv.value);
-            sourceHeard.put(partition, now); // restored: give each partition its idle time again
+            sources.restore(partition, kv.value, now);
           });
     }
     context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
@@ -138,35 +121,12 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
 
   /** A lagging partition may have gone idle; with idle-close, silence also closes windows. */
   private void onWallClock(long now) {
-    if (!sourceTime.isEmpty()) {
-      advance(slowestSource(idleClock(now)) - grace);
+    if (!sources.isEmpty()) {
+      advance(sources.slowest(now) - grace);
     }
     if (idleClose > 0) {
       advance(now - grace - idleClose);
     }
-  }
-
-  /**
-   * The wall clock less the past silences of the whole input beyond {@link #countedSilence}: the
-   * clock by which a partition's silence is measured. While the input is silent it runs (a
-   * partition's backlog that is not coming must not hold windows forever), and when the input
-   * resumes it steps back by that silence's uncounted part, for every partition alike.
-   */
-  private long idleClock(long now) {
-    return now - paused;
-  }
-
-  /** Event time of the slowest input partition heard from within the source-idle time. */
-  private long slowestSource(long clock) {
-    long slowest = Long.MAX_VALUE;
-    long fastest = Long.MIN_VALUE;
-    for (Map.Entry<Integer, Long> source : sourceTime.entrySet()) {
-      fastest = Math.max(fastest, source.getValue());
-      if (clock - sourceHeard.getOrDefault(source.getKey(), clock) < sourceIdle) {
-        slowest = Math.min(slowest, source.getValue());
-      }
-    }
-    return slowest == Long.MAX_VALUE ? fastest : slowest;
   }
 
   @Override
@@ -177,16 +137,10 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
     }
     int partition = SourceHeaders.partition(record.headers());
     long now = context.currentSystemTimeMs();
-    paused += Math.max(0, now - lastInput - countedSilence);
-    lastInput = now;
-    Long before = sourceTime.get(partition);
-    if (before == null || record.timestamp() > before) {
-      sourceTime.put(partition, record.timestamp());
+    if (sources.record(partition, record.timestamp(), now)) {
       watermarkStore.put(SOURCE_PREFIX + partition, record.timestamp());
     }
-    long clock = idleClock(now);
-    sourceHeard.put(partition, clock);
-    advance(slowestSource(clock) - grace);
+    advance(sources.slowest(now) - grace);
 
     long windowStart = Math.floorDiv(summary.getWindowStart().toEpochMilli(), size) * size;
     if (windowStart + size <= watermark) {
