@@ -53,6 +53,7 @@ final class ExportDeserializer implements KafkaRecordDeserializationSchema<Inbou
         deadLetter(in, record, DeadLetters.INVALID, problem);
       } else {
         in.aggregate = ExportedAggregate.of(region, in.key == null ? avro.getKey() : in.key, avro);
+        in.aggregate.sourcePartition = record.partition();
         in.key = in.aggregate.key;
         // Replicas are the original bytes, unless the origin has to be filled in.
         boolean hasOrigin = avro.getOriginRegion() != null && !avro.getOriginRegion().isBlank();

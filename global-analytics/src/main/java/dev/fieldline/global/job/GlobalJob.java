@@ -38,9 +38,12 @@ import org.apache.flink.util.OutputTag;
  *  regional.export (region r) ─▶ decode ─┬─▶ replicas (bytes as read) ─▶ replicate-r-to-<each region> ─▶ global.aggregates
  *                                        │   one exactly-once sink per (from, to), chained to the source
  *            (bad records ─▶ regional.export.dlq of region r)
- *            device-type aggregates only: ├─▶ global roll-up (event-time windows) ─▶ global.rollups ───┐ one exactly-once
- *                                         │                    └─▶ features ──────▶ global.features ──┤ sink per region
- *                                         └─▶ cross-region alerts ────────────────▶ global.alerts ────┘ (sink-<region>)
+ *                                        └─▶ device-type aggregates ─▶ watermarks-r (one task over all of r's partitions)
+ *                                                                           │
+ *             ┌─────────────────────────────────────────────────────────────┘
+ *             ├─▶ global roll-up (event-time windows) ─▶ global.rollups ───┐ one exactly-once
+ *             │                    └─▶ features ──────▶ global.features ──┤ sink per region
+ *             └─▶ cross-region alerts ────────────────▶ global.alerts ────┘ (sink-<region>)
  * </pre>
  *
  * Every operator has a name and a uid that never changes, so savepoints restore across versions.
@@ -108,7 +111,8 @@ public final class GlobalJob {
     List<DataStream<Outbound>> deadLetters = new ArrayList<>();
     for (Region region : config.regions) {
       SingleOutputStreamOperator<ExportedAggregate> decoded =
-          env.fromSource(source(region, config), watermarks(config), "source-" + region.name)
+          env.fromSource(
+                  source(region, config), WatermarkStrategy.noWatermarks(), "source-" + region.name)
               .uid("source-" + region.name)
               .process(new RouteDecoded(region.name, config.tracing))
               .name("decode-" + region.name)
@@ -128,7 +132,14 @@ public final class GlobalJob {
             .name(flow)
             .uid(flow);
       }
-      deviceTypes = deviceTypes == null ? decoded : deviceTypes.union(decoded);
+      // Event time for the roll-ups and alerts: one watermark over all the region's partitions.
+      DataStream<ExportedAggregate> timed =
+          decoded
+              .assignTimestampsAndWatermarks(watermarks(config))
+              .setParallelism(1)
+              .name("watermarks-" + region.name)
+              .uid("watermarks-" + region.name);
+      deviceTypes = deviceTypes == null ? timed : deviceTypes.union(timed);
     }
 
     SingleOutputStreamOperator<GlobalRollup> rollups =
@@ -230,15 +241,20 @@ public final class GlobalJob {
     return properties;
   }
 
-  static WatermarkStrategy<InboundRecord> watermarks(GlobalConfig config) {
-    return WatermarkStrategy.<InboundRecord>forBoundedOutOfOrderness(
-            config.watermarks.outOfOrderness)
-        // Event time is the aggregate's window start; dead letters have none and never move the
-        // watermark.
-        .withTimestampAssigner(
-            (record, kafkaTimestamp) ->
-                record.isDeadLetter() ? Long.MIN_VALUE : record.aggregate.windowStart)
-        .withIdleness(config.watermarks.idleness);
+  /**
+   * Event time is the aggregate's window start, watermarked per region ({@link RegionWatermarks}).
+   * A whole-region silence counts toward a partition's idleness up to one global window, at most
+   * half the idleness, as in the regional roll-up.
+   */
+  static WatermarkStrategy<ExportedAggregate> watermarks(GlobalConfig config) {
+    long outOfOrderness = config.watermarks.outOfOrderness.toMillis();
+    long idleness = config.watermarks.idleness.toMillis();
+    long countedSilence = Math.min(config.rollups.windowSize.toMillis(), idleness / 2);
+    return WatermarkStrategy.<ExportedAggregate>forGenerator(
+            context ->
+                new RegionWatermarks(
+                    outOfOrderness, idleness, countedSilence, System::currentTimeMillis))
+        .withTimestampAssigner((aggregate, kafkaTimestamp) -> aggregate.windowStart);
   }
 
   static Outbound rollupRecord(GlobalRollup rollup) {

@@ -16,6 +16,11 @@ public class ExportedAggregate {
   /** Region where the data was measured (the record's own originRegion, else sourceRegion). */
   public String originRegion;
 
+  /**
+   * The {@code regional.export} partition it was read from: event time is tracked per partition.
+   */
+  public int sourcePartition;
+
   public String key;
   public String region;
   public String scope;

@@ -85,12 +85,18 @@ final class TwoRegions implements AutoCloseable {
   }
 
   void export(EmbeddedKafkaCluster cluster, List<RegionalAggregate> aggregates) {
+    exportTo(cluster, null, aggregates);
+  }
+
+  /** Into one partition of the export (null: the key's), as one of the aggregator's tasks does. */
+  void exportTo(
+      EmbeddedKafkaCluster cluster, Integer partition, List<RegionalAggregate> aggregates) {
     try (var producer = producer(cluster)) {
       for (RegionalAggregate aggregate : aggregates) {
         producer.send(
             new ProducerRecord<>(
                 Topics.REGIONAL_EXPORT.name(),
-                null,
+                partition,
                 aggregate.getWindowStart().toEpochMilli(),
                 aggregate.getKey(),
                 AGGREGATES.encode(aggregate)));
