@@ -9,6 +9,7 @@ import dev.fieldline.schema.codec.AvroCodec;
 import dev.fieldline.schema.stats.RunningStats;
 import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.EdgeSummary;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,51 +61,91 @@ public final class RegionalThroughputBenchmark {
           "preloaded %,d summaries over %,d devices into %d partitions in %.1f s%n",
           summaries, devices, partitions, seconds(System.nanoTime() - preloadStart));
 
-      double floor = plainConsumerRate(kafka, summaries);
-      System.out.printf("plain consumer (decode only): %,.0f summaries/s%n", floor);
+      // Each reader runs twice over the whole topic, the first pass warming the JVM up: the
+      // broker, the clients and the aggregator share this JVM, and during a cold pass the JIT
+      // compilers took most of a core (of two) from the aggregator's stream thread.
+      Pass coldFloor = plainConsumerPass(kafka, summaries, "bench-floor-cold");
+      Pass floor = plainConsumerPass(kafka, summaries, "bench-floor");
+      System.out.printf(
+          "plain consumer (decode only): %,.0f summaries/s; cold pass %,.0f%n",
+          floor.rate(), coldFloor.rate());
 
-      List<String> settings =
-          new java.util.ArrayList<>(
-              List.of(
-                  "region=bench",
-                  "application-id=bench-regional",
-                  "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                  "kafka.create-topics=false",
-                  "streams.state-dir=" + state,
-                  "windows.grace=5m",
-                  "dedup.retention=6h",
-                  "http.host=127.0.0.1",
-                  "http.port=0"));
-      for (int i = 3; i < args.length; i++) {
-        settings.add(args[i]);
-      }
-      AggregatorConfig config = RegionalAggregatorApp.loader().load(null, Map.of(), settings);
-      System.out.println("aggregator settings: " + settings.subList(6, settings.size()));
-      try (RegionalAggregator aggregator = new RegionalAggregator(config)) {
-        long start = System.nanoTime();
-        aggregator.start();
-        while (!aggregator.health().ready()) {
-          Thread.sleep(20);
-        }
-        long running = System.nanoTime();
-        awaitCommitted(kafka, "bench-regional", partitions);
-        long done = System.nanoTime();
-        double rate = summaries / seconds(done - running);
-        System.out.printf(
-            "aggregator (exactly_once_v2): %,.0f summaries/s (%.1f s after start-up of %.1f s);"
-                + " in=%d duplicates=%d late=%d aggregates=%d%n",
-            rate,
-            seconds(done - running),
-            seconds(running - start),
-            aggregator.counters().summariesIn.sum(),
-            aggregator.counters().duplicates.sum(),
-            aggregator.counters().lateSummaries.sum(),
-            aggregator.counters().aggregatesOut.sum());
-        System.out.printf(
-            "summaries_per_s=%.0f consumer_per_s=%.0f ratio=%.3f eos=true%n",
-            rate, floor, rate / floor);
-      }
+      List<String> extra = List.of(args).subList(Math.min(3, args.length), args.length);
+      Pass cold = aggregatorPass(kafka, summaries, partitions, "bench-regional-cold", state, extra);
+      Pass warm = aggregatorPass(kafka, summaries, partitions, "bench-regional", state, extra);
+      System.out.printf(
+          "summaries_per_s=%.0f consumer_per_s=%.0f ratio=%.3f eos=true"
+              + " cold_summaries_per_s=%.0f cold_consumer_per_s=%.0f cold_ratio=%.3f"
+              + " jit_s=%.1f cold_jit_s=%.1f%n",
+          warm.rate(),
+          floor.rate(),
+          warm.rate() / floor.rate(),
+          cold.rate(),
+          coldFloor.rate(),
+          cold.rate() / coldFloor.rate(),
+          warm.jitSeconds(),
+          cold.jitSeconds());
     }
+  }
+
+  /** Summaries per second over one pass, and the JIT compilers' time during it. */
+  private record Pass(double rate, double jitSeconds) {}
+
+  /** One aggregator instance of its own application id over the whole topic. */
+  private static Pass aggregatorPass(
+      EmbeddedKafkaCluster kafka,
+      int summaries,
+      int partitions,
+      String applicationId,
+      Path stateRoot,
+      List<String> extra)
+      throws Exception {
+    List<String> settings =
+        new java.util.ArrayList<>(
+            List.of(
+                "region=bench",
+                "application-id=" + applicationId,
+                "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "kafka.create-topics=false",
+                "streams.state-dir=" + Files.createDirectories(stateRoot.resolve(applicationId)),
+                "windows.grace=5m",
+                "dedup.retention=6h",
+                "http.host=127.0.0.1",
+                "http.port=0"));
+    settings.addAll(extra);
+    AggregatorConfig config = RegionalAggregatorApp.loader().load(null, Map.of(), settings);
+    System.out.println(applicationId + " settings: " + settings.subList(6, settings.size()));
+    try (RegionalAggregator aggregator = new RegionalAggregator(config)) {
+      long start = System.nanoTime();
+      aggregator.start();
+      while (!aggregator.health().ready()) {
+        Thread.sleep(20);
+      }
+      long running = System.nanoTime();
+      long jitBefore = jitMillis();
+      awaitCommitted(kafka, applicationId, partitions);
+      long done = System.nanoTime();
+      double jit = (jitMillis() - jitBefore) / 1e3;
+      double rate = summaries / seconds(done - running);
+      System.out.printf(
+          "%s (exactly_once_v2): %,.0f summaries/s (%.1f s after start-up of %.1f s, JIT %.1f s);"
+              + " in=%d duplicates=%d late=%d aggregates=%d%n",
+          applicationId,
+          rate,
+          seconds(done - running),
+          seconds(running - start),
+          jit,
+          aggregator.counters().summariesIn.sum(),
+          aggregator.counters().duplicates.sum(),
+          aggregator.counters().lateSummaries.sum(),
+          aggregator.counters().aggregatesOut.sum());
+      return new Pass(rate, jit);
+    }
+  }
+
+  /** Time the JIT compilers have spent so far, summed over their threads. */
+  private static long jitMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   private static void preload(EmbeddedKafkaCluster kafka, int summaries, int devices) {
@@ -155,9 +196,9 @@ public final class RegionalThroughputBenchmark {
     }
   }
 
-  private static double plainConsumerRate(EmbeddedKafkaCluster kafka, int expected) {
+  private static Pass plainConsumerPass(EmbeddedKafkaCluster kafka, int expected, String group) {
     Map<String, Object> config = kafka.clientConfig();
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-floor");
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
@@ -165,6 +206,7 @@ public final class RegionalThroughputBenchmark {
     long checksum = 0;
     int read = 0;
     long start = System.nanoTime();
+    long jitBefore = jitMillis();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.EDGE_SUMMARIES.name()));
@@ -178,7 +220,7 @@ public final class RegionalThroughputBenchmark {
     if (checksum == 0) {
       throw new IllegalStateException("decoded nothing");
     }
-    return read / seconds(System.nanoTime() - start);
+    return new Pass(read / seconds(System.nanoTime() - start), (jitMillis() - jitBefore) / 1e3);
   }
 
   private static void awaitCommitted(EmbeddedKafkaCluster kafka, String group, int partitions)
