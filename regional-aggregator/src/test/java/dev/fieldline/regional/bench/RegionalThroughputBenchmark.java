@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code bench/regional-throughput}: preloads {@code edge.summaries} on an embedded cluster, runs
  * one aggregator instance with exactly-once until every input summary is consumed and committed,
  * and in the same run reads the same topic with a plain consumer that only decodes (the floor).
+ * Both run twice, and the second pass, with the JVM warm, is the one measured.
  *
  * <p>Arguments: {@code [summaries] [devices] [partitions] [setting=value...]}, defaults 1,000,000,
  * 10,000 and 3; settings override the aggregator's config (e.g. {@code streams.threads=2}).
