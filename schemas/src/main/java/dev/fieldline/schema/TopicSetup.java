@@ -1,13 +1,20 @@
 package dev.fieldline.schema;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +28,45 @@ public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
   private TopicSetup() {}
+
+  /**
+   * Returns once the leader of every partition of {@code topics} serves it. Clients learn a new
+   * topic's leaders a moment before the leader itself takes the partitions on, and answers {@code
+   * NOT_LEADER_OR_FOLLOWER} meanwhile. An idempotent producer whose first batches hit that moment
+   * retried them with {@code OUT_OF_ORDER_SEQUENCE_NUMBER} once a second until its delivery timeout
+   * ({@code bench/global-replication}'s preload, Kafka 4.2, about one run in three). Listing each
+   * partition's latest offset asks its leader, and the admin client retries until it answers.
+   */
+  public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout) {
+    if (topics.isEmpty()) {
+      return;
+    }
+    try {
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach(
+              (name, description) ->
+                  description
+                      .partitions()
+                      .forEach(
+                          p ->
+                              partitions.put(
+                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+      admin
+          .listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) timeout.toMillis()))
+          .all()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "the leaders of " + topics + " did not serve them within " + timeout, e);
+    }
+  }
 
   public static void createMissing(
       Map<String, Object> adminConfig, int partitions, short replication) {
@@ -48,6 +94,7 @@ public final class TopicSetup {
           }
         }
       }
+      awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);

@@ -2,6 +2,7 @@ package dev.fieldline.infra.kafka;
 
 import dev.fieldline.infra.tls.IssuedIdentity;
 import dev.fieldline.infra.tls.KafkaTlsClient;
+import dev.fieldline.schema.TopicSetup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -201,6 +202,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
           }
         }
       }
+      TopicSetup.awaitLeaders(
+          admin, topics.stream().map(NewTopic::name).toList(), Duration.ofSeconds(30));
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package dev.fieldline.infra.kafka;
 
 import dev.fieldline.infra.FreePorts;
+import dev.fieldline.schema.TopicSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -187,6 +188,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(config)))
             .all()
             .get(30, TimeUnit.SECONDS);
+        TopicSetup.awaitLeaders(admin, List.of(name), Duration.ofSeconds(30));
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + name, e);
