@@ -62,7 +62,11 @@ public final class TopicSetup {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      // E.g. a principal without DESCRIBE on the topics, or a leader that never took them on.
+      throw new IllegalStateException(
+          "cannot confirm that the leaders of " + topics + " serve them: " + e.getCause(), e);
+    } catch (TimeoutException e) {
       throw new IllegalStateException(
           "the leaders of " + topics + " did not serve them within " + timeout, e);
     }
