@@ -34,7 +34,7 @@ public final class TopicSetup {
    * topic's leaders a moment before the leader itself takes the partitions on, and answers {@code
    * NOT_LEADER_OR_FOLLOWER} meanwhile. An idempotent producer whose first batches hit that moment
    * retried them with {@code OUT_OF_ORDER_SEQUENCE_NUMBER} once a second until its delivery timeout
-   * ({@code bench/global-replication}'s preload, Kafka 4.2, about one run in three). Listing each
+   * ({@code bench/global-replication}'s preload, Kafka 4.2, 5 runs of 10 one day). Listing each
    * partition's latest offset asks its leader, and the admin client retries until it answers.
    */
   public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout) {
