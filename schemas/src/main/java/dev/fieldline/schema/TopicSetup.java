@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
+  private static final Duration LEADER_RETRY = Duration.ofMillis(100);
 
   private TopicSetup() {}
 
@@ -41,6 +43,7 @@ public final class TopicSetup {
     if (topics.isEmpty()) {
       return;
     }
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
       admin
@@ -55,20 +58,45 @@ public final class TopicSetup {
                           p ->
                               partitions.put(
                                   new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-      admin
-          .listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) timeout.toMillis()))
-          .all()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      while (!leadersAnswer(admin, partitions, deadline)) {
+        Thread.sleep(LEADER_RETRY.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
     } catch (ExecutionException e) {
-      // E.g. a principal without DESCRIBE on the topics, or a leader that never took them on.
+      // E.g. a principal without DESCRIBE on the topics, or a topic that does not exist.
       throw new IllegalStateException(
           "cannot confirm that the leaders of " + topics + " serve them: " + e.getCause(), e);
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "the leaders of " + topics + " did not serve them within " + timeout, e);
+    }
+  }
+
+  /**
+   * Lists the partitions' latest offsets; false when a broker did not know the topic yet. The admin
+   * client retries a leader that does not serve its partitions yet by itself, but takes {@code
+   * UNKNOWN_TOPIC_OR_PARTITION} from the broker it asked for the leaders as final, and a broker can
+   * answer that a moment after another one created the topic (edge-agent's {@code SecureMqttIT}
+   * failed on it once).
+   */
+  private static boolean leadersAnswer(
+      Admin admin, Map<TopicPartition, OffsetSpec> partitions, long deadline)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    try {
+      admin
+          .listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) left))
+          .all()
+          .get(left, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException
+          && System.nanoTime() + LEADER_RETRY.toNanos() < deadline) {
+        return false;
+      }
+      throw e;
     }
   }
 
