@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class DecisionLoop implements CoreSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DecisionLoop.class);
   private static final long TICK_MILLIS = 100;
+  private static final int SERVED_PER_PAUSE = 32;
 
   private final DecisionCore core;
   private final BlockingQueue<Inbound> handoff;
@@ -81,6 +82,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     this.gatewayId = settings.gatewayId();
     this.tracing = tracing;
     this.acks = new AckQueue(mqtt);
+    core.duringClose(this::serveWaiting);
     journal.releaseAfterCommit(acks);
     core.restore(restored, restoredGaps, System.currentTimeMillis());
     if (!restored.isEmpty() || !restoredGaps.isEmpty()) {
@@ -101,24 +103,10 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     long nextTick = System.currentTimeMillis() + TICK_MILLIS;
     while (running) {
       try {
-        boolean full = journal.isFull() || journal.failure() != null;
+        boolean full = journalBlocked();
         Inbound message = full ? null : handoff.poll(2, TimeUnit.MILLISECONDS);
         if (message != null) {
-          try (EdgeTracing.MessageTrace traced = tracing.begin(message)) {
-            trace = traced;
-            core.onMessage(
-                message.topic(),
-                message.payload(),
-                message.receivedNanos(),
-                System.currentTimeMillis());
-          } finally {
-            trace = EdgeTracing.MessageTrace.NONE;
-          }
-          long needed = journal.lastEnqueued();
-          acks.add(message, needed);
-          if (journal.committed() >= needed) {
-            acks.release(needed);
-          }
+          handle(message);
         } else if (full) {
           Thread.sleep(10);
         }
@@ -135,6 +123,39 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
         // A bug must not stop the gateway: log it and go on with the next message.
         log.error("unexpected error on the decision thread", e);
       }
+    }
+  }
+
+  private boolean journalBlocked() {
+    return journal.isFull() || journal.failure() != null;
+  }
+
+  private void handle(Inbound message) {
+    try (EdgeTracing.MessageTrace traced = tracing.begin(message)) {
+      trace = traced;
+      core.onMessage(
+          message.topic(), message.payload(), message.receivedNanos(), System.currentTimeMillis());
+    } finally {
+      trace = EdgeTracing.MessageTrace.NONE;
+    }
+    long needed = journal.lastEnqueued();
+    acks.add(message, needed);
+    if (journal.committed() >= needed) {
+      acks.release(needed);
+    }
+  }
+
+  /**
+   * Serves messages that arrived during a window close pass, a bounded number per call so that the
+   * pass ends under any load.
+   */
+  private void serveWaiting() {
+    for (int i = 0; i < SERVED_PER_PAUSE && !journalBlocked(); i++) {
+      Inbound message = handoff.poll();
+      if (message == null) {
+        return;
+      }
+      handle(message);
     }
   }
 
