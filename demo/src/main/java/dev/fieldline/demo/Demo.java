@@ -39,6 +39,9 @@ final class Demo implements AutoCloseable {
   /** The longest drain, however much the tiers still move: a demo must end. */
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
 
+  /** How long the devices wait for every tier to run. */
+  private static final Duration READY_LIMIT = Duration.ofSeconds(60);
+
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
   static final String GLOBAL_JOB_NAME = "fieldline-demo-global";
 
@@ -132,6 +135,7 @@ final class Demo implements AutoCloseable {
       out.printf("web console: %s%n", web.uri());
       console.webUri(web.uri());
     }
+    awaitPipelineUp(out);
     for (RegionStack stack : stacks.values()) {
       stack.simulator.start();
     }
@@ -183,6 +187,26 @@ final class Demo implements AutoCloseable {
       printOneReadingsPath(out);
     }
     return result.balances();
+  }
+
+  /**
+   * Devices start once every tier runs, not as soon as the global job is submitted; a tier still
+   * not up after {@link #READY_LIMIT} is named, and the demo goes on (its reconciliation shows what
+   * that tier missed).
+   */
+  private void awaitPipelineUp(PrintStream out) throws InterruptedException {
+    PipelineReadiness readiness =
+        new PipelineReadiness(
+            stacks.values(),
+            flinkRestPort,
+            globalJob.getJobID(),
+            zeroTrust == null ? null : zeroTrust.admin().sslContext());
+    List<String> notUp = readiness.await(READY_LIMIT);
+    if (!notUp.isEmpty()) {
+      out.printf(
+          "not up after %d s, starting the devices anyway: %s%n",
+          READY_LIMIT.toSeconds(), String.join(", ", notUp));
+    }
   }
 
   private JobClient startGlobalJob(Path work) throws Exception {
