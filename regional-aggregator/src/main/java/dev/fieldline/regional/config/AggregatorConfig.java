@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -260,6 +261,13 @@ public class AggregatorConfig implements Validated {
   /** Kafka Streams properties: exactly-once, with the client properties layered in. */
   public Properties streamsProperties(int httpPort) {
     Properties props = new Properties();
+    // Larger producer batches for the repartition topic and the changelogs, which take a record
+    // per summary: bench/regional-throughput went from 64k to 69-75k summaries/s warm and from
+    // 42-48k to 57-64k cold (three alternating runs each). Inside a transaction nothing is visible
+    // before the commit flushes the batches, so the linger adds no latency a reader sees. Under
+    // the client properties: kafka.client.producer.batch.size and .linger.ms still win.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 100);
     props.putAll(clientProperties());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, effectiveApplicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);

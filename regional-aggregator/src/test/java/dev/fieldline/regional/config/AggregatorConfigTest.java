@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,25 @@ class AggregatorConfigTest {
     assertThat(props.get(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("agg-1:8081");
     assertThat(props.get(StreamsConfig.APPLICATION_ID_CONFIG))
         .isEqualTo("fieldline-regional-us-east");
+  }
+
+  @Test
+  void shouldBatchTheProducersUnlessTheClientPropertiesSayOtherwise() {
+    var defaults =
+        RegionalAggregatorApp.loader()
+            .load(null, Map.of(), List.of("region=us-east"))
+            .streamsProperties(8081);
+    var overridden =
+        RegionalAggregatorApp.loader()
+            .load(
+                null, Map.of(), List.of("region=us-east", "kafka.client.producer.batch.size=16384"))
+            .streamsProperties(8081);
+
+    String batchSize = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
+    assertThat(defaults.get(batchSize)).isEqualTo(256 * 1024);
+    assertThat(defaults.get(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG)))
+        .isEqualTo(100);
+    assertThat(String.valueOf(overridden.get(batchSize))).isEqualTo("16384");
   }
 
   @Test
