@@ -38,6 +38,12 @@ public final class TopicSetup {
    * retried them with {@code OUT_OF_ORDER_SEQUENCE_NUMBER} once a second until its delivery timeout
    * ({@code bench/global-replication}'s preload, Kafka 4.2, 5 runs of 10 one day). Listing each
    * partition's latest offset asks its leader, and the admin client retries until it answers.
+   *
+   * <p>The admin client takes {@code UNKNOWN_TOPIC_OR_PARTITION} as final, though, and a broker
+   * answers it for a moment after another one created the topic, to the description and to the
+   * leader lookup alike (edge-agent's {@code SecureMqttIT} and {@code MosquittoQueueLossIT} failed
+   * on it): that answer is asked again until the timeout, so a topic that does not exist fails only
+   * then.
    */
   public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout) {
     if (topics.isEmpty()) {
@@ -45,59 +51,54 @@ public final class TopicSetup {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-      admin
-          .describeTopics(topics)
-          .allTopicNames()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .forEach(
-              (name, description) ->
-                  description
-                      .partitions()
-                      .forEach(
-                          p ->
-                              partitions.put(
-                                  new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-      while (!leadersAnswer(admin, partitions, deadline)) {
-        Thread.sleep(LEADER_RETRY.toMillis());
+      while (true) {
+        try {
+          listLatestOffsets(admin, topics, deadline);
+          return;
+        } catch (ExecutionException e) {
+          boolean unknownYet = e.getCause() instanceof UnknownTopicOrPartitionException;
+          if (!unknownYet || System.nanoTime() + LEADER_RETRY.toNanos() >= deadline) {
+            // E.g. a principal without DESCRIBE on the topics, or a topic that does not exist.
+            throw new IllegalStateException(
+                "cannot confirm that the leaders of " + topics + " serve them: " + e.getCause(), e);
+          }
+          Thread.sleep(LEADER_RETRY.toMillis());
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the leaders of " + topics, e);
-    } catch (ExecutionException e) {
-      // E.g. a principal without DESCRIBE on the topics, or a topic that does not exist.
-      throw new IllegalStateException(
-          "cannot confirm that the leaders of " + topics + " serve them: " + e.getCause(), e);
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "the leaders of " + topics + " did not serve them within " + timeout, e);
     }
   }
 
-  /**
-   * Lists the partitions' latest offsets; false when a broker did not know the topic yet. The admin
-   * client retries a leader that does not serve its partitions yet by itself, but takes {@code
-   * UNKNOWN_TOPIC_OR_PARTITION} from the broker it asked for the leaders as final, and a broker can
-   * answer that a moment after another one created the topic (edge-agent's {@code SecureMqttIT}
-   * failed on it once).
-   */
-  private static boolean leadersAnswer(
-      Admin admin, Map<TopicPartition, OffsetSpec> partitions, long deadline)
+  /** Describes the topics, then lists the latest offset of each of their partitions. */
+  private static void listLatestOffsets(Admin admin, Collection<String> topics, long deadline)
       throws InterruptedException, ExecutionException, TimeoutException {
-    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-    try {
-      admin
-          .listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) left))
-          .all()
-          .get(left, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownTopicOrPartitionException
-          && System.nanoTime() + LEADER_RETRY.toNanos() < deadline) {
-        return false;
-      }
-      throw e;
-    }
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get(millisLeft(deadline), TimeUnit.MILLISECONDS)
+        .forEach(
+            (name, description) ->
+                description
+                    .partitions()
+                    .forEach(
+                        p ->
+                            partitions.put(
+                                new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    int left = (int) millisLeft(deadline);
+    admin
+        .listOffsets(partitions, new ListOffsetsOptions().timeoutMs(left))
+        .all()
+        .get(left, TimeUnit.MILLISECONDS);
+  }
+
+  private static long millisLeft(long deadline) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
   }
 
   public static void createMissing(
