@@ -2,13 +2,9 @@ package dev.fieldline.edge.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fieldline.edge.core.rules.RuleKind;
-import dev.fieldline.edge.core.rules.RuleSpec;
 import dev.fieldline.schema.v1.EdgeSummary;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A close pass hands the decision loop its turn between devices and between summaries. */
@@ -19,7 +15,8 @@ class DecisionCoreClosePassTest {
   private final RecordingSink sink = new RecordingSink();
   private final DecisionCore core =
       new DecisionCore(
-          CoreSettings.defaults(List.of(), List.of(overheat())),
+          CoreSettings.defaults(
+              List.of(), List.of(DecisionCoreTest.threshold(80, Double.NaN, 1, 1))),
           (type, metric) -> null,
           sink,
           new CoreCounters());
@@ -71,35 +68,10 @@ class DecisionCoreClosePassTest {
 
   private void send(int device, long seq, long ts, double value) {
     String id = String.format("d%02d", device);
-    byte[] json =
-        ("{\"deviceId\":\""
-                + id
-                + "\",\"type\":\"chiller\",\"ts\":"
-                + ts
-                + ",\"seq\":"
-                + seq
-                + ",\"metrics\":{\"temperature\":"
-                + value
-                + "}}")
-            .getBytes(StandardCharsets.UTF_8);
-    core.onMessage("sites/s1/devices/" + id + "/telemetry", json, System.nanoTime(), ts);
-  }
-
-  private static RuleSpec overheat() {
-    return new RuleSpec(
-        "overheat",
-        RuleKind.THRESHOLD,
-        "chiller",
-        "temperature",
-        80,
-        Double.NaN,
-        Double.NaN,
-        Double.NaN,
-        1,
-        1,
-        0,
-        "throttle",
-        Map.of("level", "50"),
-        "resume");
+    core.onMessage(
+        "sites/s1/devices/" + id + "/telemetry",
+        DecisionCoreTest.json(id, seq, ts, value),
+        System.nanoTime(),
+        ts);
   }
 }

@@ -36,7 +36,14 @@ class DecisionCoreTest {
   }
 
   private static byte[] json(long seq, long ts, double value) {
-    return ("{\"deviceId\":\"d1\",\"type\":\"chiller\",\"ts\":"
+    return json("d1", seq, ts, value);
+  }
+
+  /** A chiller's temperature reading in Fieldline JSON. */
+  static byte[] json(String deviceId, long seq, long ts, double value) {
+    return ("{\"deviceId\":\""
+            + deviceId
+            + "\",\"type\":\"chiller\",\"ts\":"
             + ts
             + ",\"seq\":"
             + seq
@@ -50,7 +57,8 @@ class DecisionCoreTest {
     core.onMessage(TOPIC, json(seq, T0 + seq * 100, value), System.nanoTime(), T0 + seq * 100);
   }
 
-  private static RuleSpec threshold(double above, double clearBelow, int n, int m) {
+  /** "overheat": throttle chillers above {@code above}, resume below {@code clearBelow}. */
+  static RuleSpec threshold(double above, double clearBelow, int n, int m) {
     return new RuleSpec(
         "overheat",
         RuleKind.THRESHOLD,
