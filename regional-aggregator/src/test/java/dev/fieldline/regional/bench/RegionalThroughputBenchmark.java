@@ -77,7 +77,8 @@ public final class RegionalThroughputBenchmark {
       System.out.printf(
           "summaries_per_s=%.0f consumer_per_s=%.0f ratio=%.3f eos=true"
               + " cold_summaries_per_s=%.0f cold_consumer_per_s=%.0f cold_ratio=%.3f"
-              + " jit_s=%.1f cold_jit_s=%.1f%n",
+              + " jit_s=%.1f cold_jit_s=%.1f"
+              + " stream_cpu_us_per_summary=%.2f consumer_cpu_us_per_summary=%.2f cpu_ratio=%.3f%n",
           warm.rate(),
           floor.rate(),
           warm.rate() / floor.rate(),
@@ -85,12 +86,19 @@ public final class RegionalThroughputBenchmark {
           coldFloor.rate(),
           cold.rate() / coldFloor.rate(),
           warm.jitSeconds(),
-          cold.jitSeconds());
+          cold.jitSeconds(),
+          warm.cpuMicrosEach(),
+          floor.cpuMicrosEach(),
+          floor.cpuMicrosEach() / warm.cpuMicrosEach());
     }
   }
 
-  /** Summaries per second over one pass, and the JIT compilers' time during it. */
-  private record Pass(double rate, double jitSeconds) {}
+  /**
+   * Summaries per second over one pass, the JIT compilers' time during it, and the reading threads'
+   * CPU time per summary (the stream threads', or the plain consumer's): less affected than the
+   * rate by what else the two cores run meanwhile.
+   */
+  private record Pass(double rate, double jitSeconds, double cpuMicrosEach) {}
 
   /** One aggregator instance of its own application id over the whole topic. */
   private static Pass aggregatorPass(
@@ -128,20 +136,33 @@ public final class RegionalThroughputBenchmark {
       long done = System.nanoTime();
       double jit = (jitMillis() - jitBefore) / 1e3;
       double rate = summaries / seconds(done - running);
+      double cpuEach = streamThreadsCpuNanos(applicationId) / 1e3 / summaries;
       System.out.printf(
-          "%s (exactly_once_v2): %,.0f summaries/s (%.1f s after start-up of %.1f s, JIT %.1f s);"
-              + " in=%d duplicates=%d late=%d aggregates=%d%n",
+          "%s (exactly_once_v2): %,.0f summaries/s (%.1f s after start-up of %.1f s, JIT %.1f s,"
+              + " stream threads %.2f µs CPU a summary); in=%d duplicates=%d late=%d"
+              + " aggregates=%d%n",
           applicationId,
           rate,
           seconds(done - running),
           seconds(running - start),
           jit,
+          cpuEach,
           aggregator.counters().summariesIn.sum(),
           aggregator.counters().duplicates.sum(),
           aggregator.counters().lateSummaries.sum(),
           aggregator.counters().aggregatesOut.sum());
-      return new Pass(rate, jit);
+      return new Pass(rate, jit, cpuEach);
     }
+  }
+
+  /** CPU time of the instance's stream threads so far (they exist only while it runs). */
+  private static long streamThreadsCpuNanos(String applicationId) {
+    var threads = ManagementFactory.getThreadMXBean();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith(applicationId + "-"))
+        .filter(t -> t.getName().contains("-StreamThread-"))
+        .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
+        .sum();
   }
 
   /** Time the JIT compilers have spent so far, summed over their threads. */
@@ -208,6 +229,7 @@ public final class RegionalThroughputBenchmark {
     int read = 0;
     long start = System.nanoTime();
     long jitBefore = jitMillis();
+    long cpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(Topics.EDGE_SUMMARIES.name()));
@@ -221,7 +243,11 @@ public final class RegionalThroughputBenchmark {
     if (checksum == 0) {
       throw new IllegalStateException("decoded nothing");
     }
-    return new Pass(read / seconds(System.nanoTime() - start), (jitMillis() - jitBefore) / 1e3);
+    long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore;
+    return new Pass(
+        read / seconds(System.nanoTime() - start),
+        (jitMillis() - jitBefore) / 1e3,
+        cpu / 1e3 / read);
   }
 
   private static void awaitCommitted(EmbeddedKafkaCluster kafka, String group, int partitions)
