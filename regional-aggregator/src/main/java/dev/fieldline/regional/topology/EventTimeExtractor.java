@@ -21,7 +21,9 @@ public final class EventTimeExtractor implements TimestampExtractor {
   @Override
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     long eventTime;
-    if (record.value() instanceof EdgeSummary summary) {
+    if (record.value() instanceof ReceivedSummary received) {
+      eventTime = received.summary().getWindowEnd().toEpochMilli();
+    } else if (record.value() instanceof EdgeSummary summary) {
       eventTime = summary.getWindowEnd().toEpochMilli();
     } else if (record.value() instanceof DecisionEvent decision) {
       eventTime = decision.getDecidedAt().toEpochMilli();

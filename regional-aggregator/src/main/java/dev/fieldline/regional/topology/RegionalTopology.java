@@ -1,11 +1,11 @@
 package dev.fieldline.regional.topology;
 
 import dev.fieldline.schema.Topics;
-import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -53,7 +53,7 @@ public final class RegionalTopology {
       java.util.function.Supplier<RegionalTracing> tracing) {
     StreamsBuilder builder = new StreamsBuilder();
     Serde<String> keys = Serdes.String();
-    Serde<EdgeSummary> summaries = Topics.EDGE_SUMMARIES.valueSerde();
+    Serde<ReceivedSummary> summaries = ReceivedSummary.serde();
     addStores(builder, settings, keys);
 
     Serde<byte[]> bytes = Serdes.ByteArray();
@@ -77,30 +77,35 @@ public final class RegionalTopology {
         .to(
             Topics.EDGE_SUMMARIES.deadLetterTopic(),
             Produced.with(keys, bytes).withName("rejected-dlq"));
-    KStream<String, EdgeSummary> fresh =
-        screened.get("screen-accepted").mapValues(Screened::summary, Named.as("accepted"));
+    KStream<String, ReceivedSummary> fresh =
+        screened.get("screen-accepted").mapValues(Screened::accepted, Named.as("accepted"));
 
-    fresh.process(
-        DeviceHealthProcessors.FromSummaries::new,
-        Named.as("health-from-summaries"),
-        DeviceHealthProcessors.STORE);
-    builder.stream(
-            Topics.EDGE_DECISIONS.name(),
-            Consumed.with(keys, Topics.EDGE_DECISIONS.valueSerde())
-                .withTimestampExtractor(new EventTimeExtractor())
-                .withName("edge-decisions"))
+    // Summaries and decisions update the health table through one processor (it keeps the entries
+    // it updates decoded); both inputs are keyed by deviceId and co-partitioned.
+    KStream<String, SpecificRecord> decisions =
+        builder.stream(
+                Topics.EDGE_DECISIONS.name(),
+                Consumed.with(keys, Topics.EDGE_DECISIONS.valueSerde())
+                    .withTimestampExtractor(new EventTimeExtractor())
+                    .withName("edge-decisions"))
+            .mapValues(decision -> (SpecificRecord) decision, Named.as("decisions-for-health"));
+    fresh
+        .<SpecificRecord>mapValues(ReceivedSummary::summary, Named.as("summaries-for-health"))
+        .merge(decisions, Named.as("health-inputs"))
         .process(
-            () -> new DeviceHealthProcessors.FromDecisions(settings.recentDecisions(), counters),
-            Named.as("health-from-decisions"),
+            () -> new DeviceHealthProcessors.Updater(settings.recentDecisions(), counters),
+            Named.as("device-health"),
             DeviceHealthProcessors.STORE);
 
     Map<String, KStream<String, RollupResult>> rolled =
         fresh
             .selectKey(
-                (deviceId, s) -> ScopeKeys.deviceType(s.getDeviceType(), s.getMetric()),
+                (deviceId, s) ->
+                    ScopeKeys.deviceType(s.summary().getDeviceType(), s.summary().getMetric()),
                 Named.as("key-by-device-type"))
             .repartition(
-                Repartitioned.<String, EdgeSummary>as("by-device-type")
+                // The summary's own bytes, not encoded again (ReceivedSummary's serde).
+                Repartitioned.<String, ReceivedSummary>as("by-device-type")
                     .withKeySerde(keys)
                     .withValueSerde(summaries))
             .process(

@@ -43,7 +43,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The watermark, the open windows and their distinct devices are in changelogged stores, so a
  * task that moves to another instance resumes exactly where the last commit left it.
  */
-final class RollupProcessor implements Processor<String, EdgeSummary, String, RollupResult> {
+final class RollupProcessor implements Processor<String, ReceivedSummary, String, RollupResult> {
   static final String WINDOWS_STORE = "rollup-windows";
   static final String DEVICES_STORE = "rollup-devices";
   static final String WATERMARK_STORE = "rollup-watermark";
@@ -130,11 +130,11 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
   }
 
   @Override
-  public void process(Record<String, EdgeSummary> record) {
-    EdgeSummary summary = record.value();
-    if (summary == null) {
+  public void process(Record<String, ReceivedSummary> record) {
+    if (record.value() == null) {
       return;
     }
+    EdgeSummary summary = record.value().summary();
     int partition = SourceHeaders.partition(record.headers());
     long now = context.currentSystemTimeMs();
     if (sources.record(partition, record.timestamp(), now)) {
@@ -157,7 +157,8 @@ final class RollupProcessor implements Processor<String, EdgeSummary, String, Ro
               + ")";
       context.forward(
           record.withValue(
-              RollupResult.rejected(new RejectedSummary(summary, DeadLetters.LATE, reason))));
+              RollupResult.rejected(
+                  new RejectedSummary(record.value(), DeadLetters.LATE, reason))));
       return;
     }
 

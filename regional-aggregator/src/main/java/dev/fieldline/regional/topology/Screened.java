@@ -1,15 +1,13 @@
 package dev.fieldline.regional.topology;
 
-import dev.fieldline.schema.v1.EdgeSummary;
-
 /**
  * A summary after the first checks: accepted for roll-up, or rejected with a reason.
  *
- * @param summary the accepted summary, or null
+ * @param accepted the accepted summary, or null
  * @param rejected the rejected summary, or null
  */
-record Screened(EdgeSummary summary, RejectedSummary rejected) {
-  static Screened accepted(EdgeSummary summary) {
+record Screened(ReceivedSummary accepted, RejectedSummary rejected) {
+  static Screened accepted(ReceivedSummary summary) {
     return new Screened(summary, null);
   }
 

@@ -3,18 +3,15 @@ package dev.fieldline.regional.topology;
 import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.Topics;
 import dev.fieldline.schema.v1.EdgeSummary;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Turns a rejected summary back into a dead letter of {@code edge.summaries}: its original key and
- * encoding, with the reason and its original topic, partition and offset in headers.
+ * the bytes it arrived in, with the reason and its original topic, partition and offset in headers.
  */
 final class SummaryDeadLetters implements Processor<String, RejectedSummary, String, byte[]> {
-  private final Serializer<EdgeSummary> serializer =
-      Topics.EDGE_SUMMARIES.valueSerde().serializer();
   private ProcessorContext<String, byte[]> context;
 
   @Override
@@ -24,7 +21,7 @@ final class SummaryDeadLetters implements Processor<String, RejectedSummary, Str
 
   @Override
   public void process(Record<String, RejectedSummary> record) {
-    EdgeSummary summary = record.value().summary();
+    EdgeSummary summary = record.value().received().summary();
     var headers =
         DeadLetters.headers(
             record.headers(),
@@ -34,7 +31,11 @@ final class SummaryDeadLetters implements Processor<String, RejectedSummary, Str
             SourceHeaders.partition(record.headers()),
             SourceHeaders.offset(record.headers()));
     SourceHeaders.strip(headers);
-    byte[] value = serializer.serialize(Topics.EDGE_SUMMARIES.deadLetterTopic(), summary);
-    context.forward(new Record<>(summary.getDeviceId(), value, record.timestamp(), headers));
+    context.forward(
+        new Record<>(
+            summary.getDeviceId(),
+            record.value().received().encoded(),
+            record.timestamp(),
+            headers));
   }
 }

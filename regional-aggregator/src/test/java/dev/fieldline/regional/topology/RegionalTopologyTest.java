@@ -11,20 +11,28 @@ import dev.fieldline.regional.residency.Pseudonymizer;
 import dev.fieldline.regional.residency.ResidencyPolicy;
 import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.schema.Topics;
+import dev.fieldline.schema.codec.SchemaCatalog;
 import dev.fieldline.schema.stats.RunningStats;
 import dev.fieldline.schema.stats.ValueSketch;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.RegionalAggregate;
 import dev.fieldline.schema.v1.Scope;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -198,6 +206,43 @@ class RegionalTopologyTest {
 
     advanceStreamTimeTo(300);
     assertThat(finalAggregatesByKey()).as("a late summary never re-opens a window").isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterTheBytesTheEdgeSentEvenInAnEarlierSchemaVersion() throws Exception {
+    start(settings());
+    send(summary("gw-1", "site-a", "d1", "chiller", 0, 10));
+    advanceStreamTimeTo(75);
+    EdgeSummary tooLate = summary("gw-1", "site-a", "d3", "chiller", 40, 99);
+    byte[] asReleasedV1 = encodedAs("EdgeSummary-v1.avsc", tooLate);
+    assertThat(asReleasedV1)
+        .as("an earlier version's encoding differs from today's")
+        .isNotEqualTo(Topics.EDGE_SUMMARIES.valueSerde().serializer().serialize("t", tooLate));
+
+    rawSummaries.pipeInput("d3", asReleasedV1);
+
+    assertThat(counters.lateSummaries.sum()).isEqualTo(1);
+    TestRecord<String, byte[]> dead = deadLetters.readRecord();
+    assertThat(dead.value()).as("the dead letter holds what the edge sent").isEqualTo(asReleasedV1);
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
+  }
+
+  /** {@code summary} as an edge on a released schema version writes it. */
+  private static byte[] encodedAs(String releasedSchema, EdgeSummary summary) throws Exception {
+    Schema released;
+    try (var in =
+        SchemaCatalog.class.getResourceAsStream(
+            "/dev/fieldline/schema/released/" + releasedSchema)) {
+      released = new Schema.Parser().parse(in);
+    }
+    byte[] today = Topics.EDGE_SUMMARIES.valueSerde().serializer().serialize("t", summary);
+    GenericRecord old =
+        new BinaryMessageDecoder<GenericRecord>(
+                GenericData.get(), released, SchemaCatalog.released())
+            .decode(today);
+    ByteBuffer encoded =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), released).encode(old);
+    return Arrays.copyOfRange(encoded.array(), encoded.position(), encoded.limit());
   }
 
   /**
@@ -460,6 +505,8 @@ class RegionalTopologyTest {
     for (int seq = 1; seq <= 12; seq++) {
       decisions.pipeInput("d1", decision("d1", seq, 10 + seq));
     }
+    // Summaries and decisions update the same entry, in whatever order they come.
+    send(summary("gw-1", "site-a", "d1", "chiller", -10, 7));
 
     KeyValueStore<String, DeviceHealth> table =
         driver.getKeyValueStore(RegionalTopology.DEVICE_HEALTH_STORE);
@@ -467,7 +514,7 @@ class RegionalTopologyTest {
 
     assertThat(health.siteId).isEqualTo("site-a");
     assertThat(health.gatewayId).isEqualTo("gw-1");
-    assertThat(health.summaries).isEqualTo(2);
+    assertThat(health.summaries).isEqualTo(3);
     assertThat(health.decisions).isEqualTo(12);
     assertThat(health.lastSeen).isEqualTo(T0.plusSeconds(22).plusMillis(1).toEpochMilli());
     assertThat(health.metrics.get("temperature").windowStart)
