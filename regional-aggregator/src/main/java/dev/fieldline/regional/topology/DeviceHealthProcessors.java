@@ -3,8 +3,6 @@ package dev.fieldline.regional.topology;
 import dev.fieldline.regional.health.DeviceHealth;
 import dev.fieldline.schema.v1.DecisionEvent;
 import dev.fieldline.schema.v1.EdgeSummary;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,13 +40,7 @@ final class DeviceHealthProcessors {
 
     private final int keep;
     private final RegionalCounters counters;
-    private final Map<String, DeviceHealth> recent =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, DeviceHealth> eldest) {
-            return size() > CACHED_DEVICES;
-          }
-        };
+    private final RecentlyUsed<String, DeviceHealth> recent = new RecentlyUsed<>(CACHED_DEVICES);
     private KeyValueStore<String, DeviceHealth> table;
 
     Updater(int keep, RegionalCounters counters) {

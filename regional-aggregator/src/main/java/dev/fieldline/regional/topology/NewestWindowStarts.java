@@ -1,8 +1,5 @@
 package dev.fieldline.regional.topology;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * The newest edge window start seen per natural key, remembered for the most recently used keys of
  * one task: a cache in front of the dedup store, never the record of what was seen.
@@ -15,16 +12,10 @@ final class NewestWindowStarts {
   /** About 120 bytes a key: 100,000 keys are 12 MB, and a key that falls out costs one read. */
   static final int DEFAULT_CAPACITY = 100_000;
 
-  private final LinkedHashMap<String, Long> newest;
+  private final RecentlyUsed<String, Long> newest;
 
   NewestWindowStarts(int capacity) {
-    this.newest =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.newest = new RecentlyUsed<>(capacity);
   }
 
   /** The newest start remembered for {@code key}, or null when this cache does not know it. */
