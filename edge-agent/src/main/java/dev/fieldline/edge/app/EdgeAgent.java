@@ -101,7 +101,9 @@ public final class EdgeAgent implements AutoCloseable {
     journal.leaveCheckpointsToOthers(); // the uplink's connection runs them
     var restored = journal.openReadings();
     var restoredGaps = journal.openGaps();
-    writer = new JournalWriter(journal, config.journal.maxBytes, config.journal.maxBatch);
+    writer =
+        new JournalWriter(
+            journal, config.journal.maxBytes, config.journal.maxBatch, config.journal.commitDelay);
     uplink =
         new KafkaUplink(
             new Journal(data.resolve("journal.db"), config.journal.durability),

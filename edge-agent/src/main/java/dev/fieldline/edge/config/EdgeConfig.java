@@ -12,6 +12,7 @@ import dev.fieldline.edge.io.TlsSettings;
 import dev.fieldline.edge.sparkplug.SparkplugOptions;
 import dev.fieldline.schema.DeadLetters;
 import dev.fieldline.support.config.ClientProperties;
+import dev.fieldline.support.config.Durations;
 import dev.fieldline.support.config.SecretRef;
 import dev.fieldline.support.config.Validated;
 import dev.fieldline.support.http.HttpSettings;
@@ -31,6 +32,12 @@ import org.apache.kafka.clients.CommonClientConfigs;
  */
 public class EdgeConfig implements Validated {
   public static final String ENV_PREFIX = "FIELDLINE_EDGE_";
+
+  /**
+   * The longest {@code journal.commit-delay}: a broker sends only so many messages before their
+   * acknowledgements, so delivery would run at (its window ÷ the delay).
+   */
+  static final Duration MAX_COMMIT_DELAY = Duration.ofMillis(100);
 
   /** This gateway's id, stamped on summaries and decisions. */
   public String gatewayId = "gateway-1";
@@ -267,6 +274,13 @@ public class EdgeConfig implements Validated {
 
     public Journal.Durability durability = Journal.Durability.NORMAL;
     public int maxBatch = 5_000;
+
+    /**
+     * How long the writer gathers changes before a commit; what MQTT acknowledgements wait more. 0
+     * commits at once: brokers that hold back new messages while acknowledgements are outstanding
+     * (HiveMQ CE) deliver later by about the delay.
+     */
+    public Duration commitDelay = Duration.ZERO;
   }
 
   /** The region's Kafka cluster. */
@@ -409,6 +423,17 @@ public class EdgeConfig implements Validated {
     }
     if (journal.maxBytes < 1024 * 1024) {
       problems.add("journal.max-bytes: at least 1 MiB");
+    }
+    if (journal.maxBatch < 1) {
+      problems.add("journal.max-batch: at least 1");
+    }
+    if (journal.commitDelay.isNegative() || journal.commitDelay.compareTo(MAX_COMMIT_DELAY) > 0) {
+      problems.add(
+          "journal.commit-delay: 0 to "
+              + Durations.format(MAX_COMMIT_DELAY)
+              + " (got "
+              + Durations.format(journal.commitDelay)
+              + ")");
     }
     if (uplink.bootstrapServers.isBlank()) {
       problems.add("uplink.bootstrap-servers: must not be empty");

@@ -35,12 +35,25 @@ class EdgeConfigTest {
                             "mqtt.server-uri=ssl://broker:8883",
                             "commands.qos=2",
                             "mqtt.telemetry-topic=devices/telemetry",
-                            "windows.size=10ms")))
+                            "windows.size=10ms",
+                            "journal.commit-delay=1s")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("mqtt.tls.enabled")
         .hasMessageContaining("commands.qos")
         .hasMessageContaining("mqtt.telemetry-topic")
-        .hasMessageContaining("windows.size");
+        .hasMessageContaining("windows.size")
+        .hasMessageContaining("journal.commit-delay: 0 to 100ms (got 1s)");
+  }
+
+  @Test
+  void shouldCommitTheJournalAtOnceUnlessADelayIsSet() {
+    assertThat(EdgeAgentApp.loader().load(null, Map.of(), List.of()).journal.commitDelay).isZero();
+    assertThat(
+            EdgeAgentApp.loader()
+                .load(null, Map.of(), List.of("journal.commit-delay=2ms"))
+                .journal
+                .commitDelay)
+        .isEqualTo(java.time.Duration.ofMillis(2));
   }
 
   @Test
