@@ -185,8 +185,8 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   /**
-   * Waits out the commit delay, or until a full batch is queued. A commit costs the writer about as
-   * much as the changes in it (the transaction's locks and its pages in the write-ahead log, mostly
+   * Waits out the commit delay, or until a full batch is queued. A commit costs the writer more
+   * than the changes in it (the transaction's locks and its pages in the write-ahead log, mostly
    * system calls); under load without a delay nearly every message is a commit of its own. What
    * waits is the MQTT acknowledgement, never the decision: the delay is what it adds to
    * receipt-to-acknowledgement latency (README, "Commit delay").
