@@ -40,18 +40,6 @@ class JournalWriterTest {
   }
 
   @Test
-  void shouldCommitAtOnceWithoutACommitDelay() throws Exception {
-    try (Journal journal = new Journal(dir.resolve("j.db"), Journal.Durability.NORMAL);
-        JournalWriter writer = new JournalWriter(journal, 1_000_000, 100)) {
-      writer.enqueue(decision(0));
-      await().atMost(Duration.ofSeconds(5)).until(() -> writer.committed() == 1);
-      writer.enqueue(decision(1));
-      assertThat(writer.flush(10_000)).isTrue();
-      assertThat(writer.commits.sum()).isEqualTo(2);
-    }
-  }
-
-  @Test
   void shouldDropOldestDecisionsFirstAndStopIntakeWhenSummariesAloneFillTheOutbox()
       throws Exception {
     // Each entry counts 1,000 bytes; the bound holds 5 of them.
