@@ -83,6 +83,9 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     this.tracing = tracing;
     this.acks = new AckQueue(mqtt);
     core.duringClose(this::serveWaiting);
+    // A window end closes a window of every device and metric at once; the pass waits for the
+    // journal between devices rather than queue tens of thousands of summaries in the heap.
+    core.pauseClosingWhile(journal::isBacklogged);
     journal.releaseAfterCommit(acks);
     core.restore(restored, restoredGaps, System.currentTimeMillis());
     if (!restored.isEmpty() || !restoredGaps.isEmpty()) {
@@ -111,7 +114,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
           Thread.sleep(10);
         }
         long now = System.currentTimeMillis();
-        if (now >= nextTick) {
+        if (now >= nextTick || (core.closePending() && !journal.isBacklogged())) {
           core.closeWindows(now, mqtt.listeningSince(now));
           openWindows = core.openWindows();
           nextTick = now + TICK_MILLIS;

@@ -97,6 +97,15 @@ public final class JournalWriter implements AutoCloseable {
     return enqueued;
   }
 
+  /**
+   * True while a whole transaction's worth of changes ({@code journal.max-batch}) waits to be
+   * committed (decision thread only): queuing more would not make the commits bigger, only hold the
+   * changes in memory for longer.
+   */
+  public boolean isBacklogged() {
+    return enqueued - committed.get() >= maxBatch;
+  }
+
   /** Every change up to this sequence number is durable. */
   public long committed() {
     return committed.get();

@@ -32,16 +32,17 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
  * (the floor MQTT itself costs here); the highest rate each keeps p99 under 10 ms; the decision
  * core's own throughput; the agent's RSS and heap (its own JVM, heap capped at 64 MB).
  *
- * <p>Arguments: {@code [--tls] [--tracing] [--sparkplug] [--devices N] [rate] [seconds]}, defaults
- * 200 devices, 5000 readings/s for 5 s. The agent records a JDK Flight Recording: the allocation
- * rate and the longest GC pause during the main measurement, and the top allocation sites, come
- * from it. {@code --tls} also measures the agent over mutual TLS against plaintext ({@link
- * TlsComparison}), {@code --tracing} with tracing off, at 1% and at 100% ({@link
- * TracingComparison}), {@code --sparkplug} Sparkplug B devices against JSON ones ({@link
- * SparkplugComparison}); any of them skips the Mosquitto comparison.
+ * <p>Arguments: {@code [--tls] [--tracing] [--sparkplug] [--devices N] [--metrics M] [rate]
+ * [seconds]}, defaults 200 devices, 1 metric per reading, 5000 readings/s for 5 s. The agent
+ * records a JDK Flight Recording: the allocation rate and the longest GC pause during the main
+ * measurement, and the top allocation sites, come from it. {@code --tls} also measures the agent
+ * over mutual TLS against plaintext ({@link TlsComparison}), {@code --tracing} with tracing off, at
+ * 1% and at 100% ({@link TracingComparison}), {@code --sparkplug} Sparkplug B devices against JSON
+ * ones ({@link SparkplugComparison}); any of them skips the Mosquitto comparison.
  */
 public final class EdgeLatencyBenchmark {
   private static int devices = 200;
+  private static int metricsPerReading = 1;
   private static final long TEN_MS = 10_000_000L;
   private static final double WARM_UP_SECONDS = 10;
 
@@ -56,6 +57,15 @@ public final class EdgeLatencyBenchmark {
     if (devicesAt >= 0) {
       devices = Integer.parseInt(arguments.remove(devicesAt + 1));
       arguments.remove(devicesAt);
+    }
+    int metricsAt = arguments.indexOf("--metrics");
+    if (metricsAt >= 0) {
+      metricsPerReading = Integer.parseInt(arguments.remove(metricsAt + 1));
+      arguments.remove(metricsAt);
+      if (metricsPerReading < 1) {
+        throw new IllegalArgumentException(
+            "--metrics must be at least 1, got " + metricsPerReading);
+      }
     }
     int rate = arguments.size() > 0 ? Integer.parseInt(arguments.get(0)) : 5_000;
     double seconds = arguments.size() > 1 ? Double.parseDouble(arguments.get(1)) : 5;
@@ -121,9 +131,9 @@ public final class EdgeLatencyBenchmark {
       try (EchoClient echo = new EchoClient(broker.serverUri());
           EchoProcess echoProcess = new EchoProcess(broker.serverUri(), work.resolve("echo.log"))) {
         awaitReady(httpPort);
-        LoadRun agentRun = new LoadRun();
-        LoadRun echoRun = new LoadRun();
-        LoadRun echoProcessRun = new LoadRun();
+        LoadRun agentRun = new LoadRun(LoadRun.json(metricsPerReading));
+        LoadRun echoRun = new LoadRun(LoadRun.json(metricsPerReading));
+        LoadRun echoProcessRun = new LoadRun(LoadRun.json(metricsPerReading));
         publisher = connectAsync(broker.serverUri(), "bench-publisher");
         responses = new MqttClient(broker.serverUri(), "bench-responses", new MemoryPersistence());
         MqttConnectionOptions options = options();
@@ -224,8 +234,9 @@ public final class EdgeLatencyBenchmark {
         long rssMb = rssKb(agent.pid()) / 1024;
         long heapMb = heapBytes(httpPort) / (1024 * 1024);
         System.out.printf(
-            "agent process: RSS %d MB, heap used %d MB (edge-agent/jvm.options); broker drops %d%n",
-            rssMb, heapMb, broker.droppedMessages());
+            "agent process: RSS %d MB, heap used %d MB (edge-agent/jvm.options), %,d devices x %d"
+                + " metrics; broker drops %d%n",
+            rssMb, heapMb, devices, metricsPerReading, broker.droppedMessages());
         // Only now the flight recording, in a phase of its own at the main rate: what it adds to
         // the JVM is not in the figures above.
         recording.start(agent.pid());
@@ -286,7 +297,7 @@ public final class EdgeLatencyBenchmark {
                 + " core_parse_ratio=%.2f core_sparkplug_per_s=%.0f full_collections=%d"
                 + " echo_jvm_p50_us=%d echo_jvm_p99_us=%d jvm_ratio_p99=%.2f"
                 + " jvm_p50_ratio=%.2f agent_cpu_us_per_reading=%.1f echo_cpu_us_per_reading=%.1f"
-                + " agent_cold_p99_us=%d agent_cold_max_us=%d echo_cold_p99_us=%d%s%n",
+                + " agent_cold_p99_us=%d agent_cold_max_us=%d echo_cold_p99_us=%d metrics=%d%s%n",
             rate,
             decision.p(50) / 1_000,
             decision.p(99) / 1_000,
@@ -323,6 +334,7 @@ public final class EdgeLatencyBenchmark {
             agentCold.p(99) / 1_000,
             agentCold.latency().getMaxValue() / 1_000,
             echoCold.p(99) / 1_000,
+            metricsPerReading,
             variants);
       } finally {
         PahoClients.close(publisher);
@@ -357,8 +369,8 @@ public final class EdgeLatencyBenchmark {
               Files.createDirectories(work.resolve("on-mosquitto")), uri, bootstrap, httpPort);
       try (EchoClient echo = new EchoClient(uri)) {
         awaitReady(httpPort);
-        LoadRun agentRun = new LoadRun();
-        LoadRun echoRun = new LoadRun();
+        LoadRun agentRun = new LoadRun(LoadRun.json(metricsPerReading));
+        LoadRun echoRun = new LoadRun(LoadRun.json(metricsPerReading));
         publisher = connectAsync(uri, "bench-publisher-m");
         responses = new MqttClient(uri, "bench-responses-m", new MemoryPersistence());
         responses.connect(options());

@@ -32,12 +32,27 @@ final class LoadRun {
     byte[] payload(int device, long seq, long now, double value, int index);
   }
 
-  /** Fieldline's own JSON reading. */
-  static final PayloadMaker JSON =
-      (device, seq, now, value, index) -> Payloads.reading("d" + device, seq, now, value, index);
+  /** Fieldline's own JSON reading, with the temperature only. */
+  static final PayloadMaker JSON = json(1);
 
+  /** Fieldline's own JSON reading with {@code metrics} metrics, the temperature first. */
+  static PayloadMaker json(int metrics) {
+    return (device, seq, now, value, index) ->
+        Payloads.reading("d" + device, seq, now, value, index, metrics);
+  }
+
+  private final PayloadMaker payloads;
   private final ConcurrentHashMap<String, Long> scheduled = new ConcurrentHashMap<>();
   private final Recorder latency = new Recorder(3);
+
+  LoadRun() {
+    this(JSON);
+  }
+
+  /** A load whose {@link #run} without a payload maker sends {@code payloads}' readings. */
+  LoadRun(PayloadMaker payloads) {
+    this.payloads = payloads;
+  }
 
   /** Called by the response subscriber with the response's device and sequence number. */
   void responded(String device, long seq) {
@@ -61,7 +76,7 @@ final class LoadRun {
       int rate,
       double seconds)
       throws Exception {
-    return run(publisher, topicFor, JSON, devices, seqs, rate, seconds);
+    return run(publisher, topicFor, payloads, devices, seqs, rate, seconds);
   }
 
   /** As above, with payloads from {@code payloads}. */

@@ -42,10 +42,10 @@ class DecisionCoreClosePassTest {
     assertThat(core.closeWindows(T0 + 11_000)).isEqualTo(DEVICES - 1);
 
     assertThat(sink.commands).extracting(c -> c.getAction()).containsExactly("throttle");
-    assertThat(summariesWhenDecided).containsExactly(0);
-    assertThat(pauses[0])
-        .as("a turn per device closed, and per 8 summaries sent")
-        .isGreaterThan(DEVICES);
+    assertThat(summariesWhenDecided)
+        .as("a live pass sends each device's summaries as it closes it")
+        .containsExactly(1);
+    assertThat(pauses[0]).as("a turn per device closed").isEqualTo(DEVICES - 1);
     assertThat(sink.summaries).hasSize(DEVICES - 1);
     assertThat(sink.summaries)
         .extracting(EdgeSummary::getWindowStart)
@@ -64,6 +64,49 @@ class DecisionCoreClosePassTest {
     assertThat(core.closeWindows(T0 + 10_100)).isZero();
 
     assertThat(pauses[0]).isZero();
+  }
+
+  @Test
+  void shouldStopALivePassWhileAskedToAndCloseTheRestInTheNextPass() {
+    for (int d = 0; d < DEVICES; d++) {
+      send(d, 1, T0 + 5_000, 20);
+    }
+    core.pauseClosingWhile(() -> sink.summaries.size() >= 10);
+
+    assertThat(core.closeWindows(T0 + 11_000)).isEqualTo(10);
+    assertThat(core.closePending()).isTrue();
+    assertThat(core.openWindows()).isEqualTo(DEVICES - 10);
+
+    core.pauseClosingWhile(() -> false);
+    assertThat(core.closeWindows(T0 + 11_100)).isEqualTo(DEVICES - 10);
+    assertThat(core.closePending()).isFalse();
+    assertThat(core.openWindows()).isZero();
+    assertThat(sink.summaries)
+        .extracting(EdgeSummary::getDeviceId)
+        .as("every device's window once, in device order")
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, DEVICES)
+                .mapToObj(d -> String.format("d%02d", d))
+                .toList());
+  }
+
+  @Test
+  void shouldNotStopABacklogPassSoThatItsWindowsGoOutInWindowOrder() {
+    // Two window starts are final at once: stopping after some devices would send one device's
+    // later window before another device's earlier one.
+    for (int d = 0; d < DEVICES; d++) {
+      send(d, 1, T0 + 5_000, 20);
+      send(d, 2, T0 + 15_000, 20);
+    }
+    core.pauseClosingWhile(() -> true);
+
+    assertThat(core.closeWindows(T0 + 60_000)).isEqualTo(2 * DEVICES);
+
+    assertThat(core.closePending()).isFalse();
+    assertThat(sink.summaries)
+        .extracting(summary -> summary.getWindowStart().toEpochMilli())
+        .isSorted()
+        .containsOnly(T0, T0 + 10_000);
   }
 
   private void send(int device, long seq, long ts, double value) {
