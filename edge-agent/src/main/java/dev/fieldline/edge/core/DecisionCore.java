@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The edge's decision path: parse → validate → sequence check → range filter → rules → deadband and
@@ -42,13 +43,12 @@ public final class DecisionCore implements DecisionListener {
   private final List<DeviceState> deviceList = new ArrayList<>();
   private int openWindowCount;
 
-  // The summaries of a backlog's close pass, sent in window order once the pass is over (see
-  // close).
+  // A backlog's close pass collects its summaries here and sends them in window order (see close).
   private final List<EdgeSummary> closing = new ArrayList<>();
 
   // Asked between the devices of a live close pass: true stops the pass, and the windows it did not
   // reach stay open for the next one (closePending). See close.
-  private java.util.function.BooleanSupplier closeMustPause = () -> false;
+  private BooleanSupplier closeMustPause = () -> false;
   private boolean closePending;
   private static final int SUMMARIES_BETWEEN_PAUSES = 8;
   private static final Comparator<EdgeSummary> BY_WINDOW =
@@ -473,7 +473,7 @@ public final class DecisionCore implements DecisionListener {
    * while {@code mustPause} says so; the windows it did not reach close in a later pass ({@link
    * #closePending()}). A pass of a backlog does not stop: its windows go out in window order.
    */
-  public void pauseClosingWhile(java.util.function.BooleanSupplier mustPause) {
+  public void pauseClosingWhile(BooleanSupplier mustPause) {
     this.closeMustPause = mustPause;
   }
 
