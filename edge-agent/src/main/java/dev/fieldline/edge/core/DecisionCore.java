@@ -13,7 +13,6 @@ import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.schema.v1.FeatureUpdate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,19 +42,13 @@ public final class DecisionCore implements DecisionListener {
   private final List<DeviceState> deviceList = new ArrayList<>();
   private int openWindowCount;
 
-  // A backlog's close pass collects its summaries here and sends them in window order (see close).
-  private final List<EdgeSummary> closing = new ArrayList<>();
-
-  // Asked between the devices of a live close pass: true stops the pass, and the windows it did not
-  // reach stay open for the next one (closePending). See close.
+  // Asked between the devices of a close pass: true stops it; the final windows it did not reach
+  // stay open for the next pass (closePending). See close.
   private BooleanSupplier closeMustPause = () -> false;
   private boolean closePending;
-  private static final int SUMMARIES_BETWEEN_PAUSES = 8;
-  private static final Comparator<EdgeSummary> BY_WINDOW =
-      Comparator.comparing(EdgeSummary::getWindowStart);
   private final String[] topicParts = new String[2];
 
-  // Run between the devices of a close pass and between its summaries. A pass closes a window of
+  // Run between the devices of a close pass that closed windows. A pass closes a window of
   // every metric of every device at once (hundreds of summaries, each encoded and journaled), which
   // took 2-60 ms in the demo; readings that arrived meanwhile waited for it, and so did their
   // decisions. The decision loop serves them here.
@@ -469,9 +462,8 @@ public final class DecisionCore implements DecisionListener {
   }
 
   /**
-   * Has a live close pass (one whose final windows all start at the same time) stop between devices
-   * while {@code mustPause} says so; the windows it did not reach close in a later pass ({@link
-   * #closePending()}). A pass of a backlog does not stop: its windows go out in window order.
+   * Has a close pass stop between devices while {@code mustPause} says so; the final windows it did
+   * not reach close in a later pass ({@link #closePending()}), still in window order.
    */
   public void pauseClosingWhile(BooleanSupplier mustPause) {
     this.closeMustPause = mustPause;
@@ -487,22 +479,62 @@ public final class DecisionCore implements DecisionListener {
     return close(Long.MAX_VALUE, Long.MIN_VALUE, true);
   }
 
+  /**
+   * Closes the final windows (with {@code all}, every window) in rounds, one window start per
+   * round, earliest first: every summary goes out at once and in window order, so that the pass may
+   * stop between any two devices. Upstream, summaries of many devices share a partition whose event
+   * time is the latest window end it carried, and the roll-up holds a summary as late once that
+   * time passes its window by the grace: a backlog (several final windows per device, after a
+   * gateway restart or a device catching up) must not send one device's latest window before
+   * another's first. At a live window end there is one round: a window of every device and metric
+   * (30,000 summaries at 10,000 devices with 3 metrics). Collected until the pass ended, as they
+   * were, they outlived young collections and the agent ran a full collection at nearly every
+   * window end.
+   */
   private int close(long now, long listeningSince, boolean all) {
     closePending = false;
-    // A live pass closes one window start for every device and metric at once: with 10,000 devices
-    // and 3 metrics, 30,000 summaries. Held until the pass ended, they outlived young collections
-    // and filled the old generation (a full collection at every window end). A live pass therefore
-    // sends each summary at once and may stop between devices (closeMustPause); only a backlog,
-    // whose windows start at different times, is collected and sent in window order.
-    long liveStart = all ? BACKLOG : finalStart(now, listeningSince);
-    if (liveStart == NONE_FINAL) {
-      return 0;
+    int closed = 0;
+    long start = earliestToClose(now, listeningSince, all);
+    while (start != NOTHING_TO_CLOSE) {
+      closed += closeRound(start, now, listeningSince, all);
+      if (closePending) {
+        break;
+      }
+      start = earliestToClose(now, listeningSince, all);
+      if (start != NOTHING_TO_CLOSE && !all && closeMustPause.getAsBoolean()) {
+        closePending = true;
+        break;
+      }
     }
-    boolean live = liveStart != BACKLOG;
+    return closed;
+  }
+
+  private static final long NOTHING_TO_CLOSE = Long.MAX_VALUE;
+
+  /** The earliest start of a window to close, or {@link #NOTHING_TO_CLOSE}. */
+  private long earliestToClose(long now, long listeningSince, boolean all) {
+    long earliest = NOTHING_TO_CLOSE;
+    for (int d = 0; d < deviceList.size(); d++) {
+      DeviceState device = deviceList.get(d);
+      boolean silent = silent(device, now, listeningSince);
+      for (int m = 0; m < device.metricList.size(); m++) {
+        List<OpenWindow> windows = device.metricList.get(m).windows;
+        for (int w = 0; w < windows.size(); w++) {
+          OpenWindow window = windows.get(w);
+          if (window.start < earliest && (all || isFinal(device, window, silent, now))) {
+            earliest = window.start;
+          }
+        }
+      }
+    }
+    return earliest;
+  }
+
+  /** Closes the windows starting at {@code start} that are final; sets closePending if it stops. */
+  private int closeRound(long start, long now, long listeningSince, boolean all) {
     int closed = 0;
     for (int d = 0; d < deviceList.size(); d++) {
       DeviceState device = deviceList.get(d);
-      int closingBefore = closing.size();
       int closedBefore = closed;
       boolean silent = silent(device, now, listeningSince);
       // Numbers still pending when a window of the device closes are not coming any more: settled
@@ -514,71 +546,35 @@ public final class DecisionCore implements DecisionListener {
         List<OpenWindow> windows = state.windows;
         for (int w = 0; w < windows.size(); ) {
           OpenWindow window = windows.get(w);
-          long end = window.start + windowSize;
-          boolean passed =
-              isFinal(device, window, silent, now) && (!live || window.start == liveStart);
-          if (!(all || passed)) {
+          if (window.start != start || !(all || isFinal(device, window, silent, now))) {
             w++;
-          } else {
-            if (settled < 0) {
-              settled = device.sequence.settle(reorderAllowance);
-            }
-            if (settled > 0 && !settledHere) {
-              countGap(device, state, window, settled, 0, now);
-              settledHere = true;
-            }
-            openWindowCount--;
-            state.closedBefore = Math.max(state.closedBefore, end);
-            if (window.hasContent()) {
-              EdgeSummary summary = summarize(device, state, window);
-              if (live) {
-                sink.summary(summary);
-              } else {
-                closing.add(summary);
-              }
-              closed++;
-            }
-            state.close(w);
+            continue;
           }
+          if (settled < 0) {
+            settled = device.sequence.settle(reorderAllowance);
+          }
+          if (settled > 0 && !settledHere) {
+            countGap(device, state, window, settled, 0, now);
+            settledHere = true;
+          }
+          openWindowCount--;
+          state.closedBefore = Math.max(state.closedBefore, window.start + windowSize);
+          if (window.hasContent()) {
+            sink.summary(summarize(device, state, window));
+            closed++;
+          }
+          state.close(w);
         }
       }
-      if (closing.size() > closingBefore || closed > closedBefore) {
+      if (closed > closedBefore) {
         duringClose.run();
-        if (live && d < deviceList.size() - 1 && closeMustPause.getAsBoolean()) {
+        if (!all && d < deviceList.size() - 1 && closeMustPause.getAsBoolean()) {
           closePending = true;
           break;
         }
       }
     }
-    sendInWindowOrder();
     return closed;
-  }
-
-  // What finalStart returns when no window is final, and when final windows start at different
-  // times.
-  private static final long NONE_FINAL = Long.MAX_VALUE;
-  private static final long BACKLOG = Long.MIN_VALUE;
-
-  /** The start that every final window shares, or {@link #NONE_FINAL}, or {@link #BACKLOG}. */
-  private long finalStart(long now, long listeningSince) {
-    long start = NONE_FINAL;
-    for (int d = 0; d < deviceList.size(); d++) {
-      DeviceState device = deviceList.get(d);
-      boolean silent = silent(device, now, listeningSince);
-      for (int m = 0; m < device.metricList.size(); m++) {
-        List<OpenWindow> windows = device.metricList.get(m).windows;
-        for (int w = 0; w < windows.size(); w++) {
-          OpenWindow window = windows.get(w);
-          if (isFinal(device, window, silent, now)) {
-            if (start != NONE_FINAL && start != window.start) {
-              return BACKLOG;
-            }
-            start = window.start;
-          }
-        }
-      }
-    }
-    return start;
   }
 
   private boolean silent(DeviceState device, long now, long listeningSince) {
@@ -588,30 +584,6 @@ public final class DecisionCore implements DecisionListener {
   private boolean isFinal(DeviceState device, OpenWindow window, boolean silent, long now) {
     long end = window.start + windowSize;
     return device.eventWatermark >= end + grace || (silent && now >= end + grace);
-  }
-
-  /**
-   * A pass that closes a backlog closes several windows per device, device after device. Upstream,
-   * summaries of many devices share a partition whose event time is the latest window end it
-   * carried, and the roll-up holds a summary as late once that time passes its window by the grace:
-   * sent device-major, a backlog longer than the grace would make the first windows of every device
-   * but the first late. Sorted by window start (stable: devices keep their order).
-   */
-  private void sendInWindowOrder() {
-    // Sorted only when out of order: a live pass closes one window start, and sorting allocates.
-    for (int i = 1; i < closing.size(); i++) {
-      if (BY_WINDOW.compare(closing.get(i - 1), closing.get(i)) > 0) {
-        closing.sort(BY_WINDOW);
-        break;
-      }
-    }
-    for (int i = 0; i < closing.size(); i++) {
-      sink.summary(closing.get(i));
-      if (i % SUMMARIES_BETWEEN_PAUSES == SUMMARIES_BETWEEN_PAUSES - 1) {
-        duringClose.run();
-      }
-    }
-    closing.clear();
   }
 
   private void countGap(

@@ -91,22 +91,35 @@ class DecisionCoreClosePassTest {
   }
 
   @Test
-  void shouldNotStopABacklogPassSoThatItsWindowsGoOutInWindowOrder() {
-    // Two window starts are final at once: stopping after some devices would send one device's
-    // later window before another device's earlier one.
+  void shouldStopABacklogPassTooAndStillSendItsWindowsInWindowOrder() {
+    // Two window starts are final at once: upstream, one device's later window sent before another
+    // device's earlier one could make the earlier one late. The pass closes one start at a time.
     for (int d = 0; d < DEVICES; d++) {
       send(d, 1, T0 + 5_000, 20);
       send(d, 2, T0 + 15_000, 20);
     }
-    core.pauseClosingWhile(() -> true);
+    int[] stopAt = {10};
+    core.pauseClosingWhile(() -> sink.summaries.size() >= stopAt[0]);
 
-    assertThat(core.closeWindows(T0 + 60_000)).isEqualTo(2 * DEVICES);
-
+    assertThat(core.closeWindows(T0 + 60_000)).isEqualTo(10);
+    assertThat(core.closePending()).isTrue();
+    stopAt[0] = DEVICES + 10; // stops again 10 devices into the second start
+    assertThat(core.closeWindows(T0 + 60_100)).isEqualTo(DEVICES);
+    assertThat(core.closePending()).isTrue();
+    stopAt[0] = Integer.MAX_VALUE;
+    assertThat(core.closeWindows(T0 + 60_200)).isEqualTo(DEVICES - 10);
     assertThat(core.closePending()).isFalse();
+
+    List<String> expected = new ArrayList<>();
+    for (long start : new long[] {T0, T0 + 10_000}) {
+      for (int d = 0; d < DEVICES; d++) {
+        expected.add(String.format("d%02d@%d", d, start));
+      }
+    }
     assertThat(sink.summaries)
-        .extracting(summary -> summary.getWindowStart().toEpochMilli())
-        .isSorted()
-        .containsOnly(T0, T0 + 10_000);
+        .extracting(s -> s.getDeviceId() + "@" + s.getWindowStart().toEpochMilli())
+        .as("every window once: the earlier start for every device first, devices in order")
+        .containsExactlyElementsOf(expected);
   }
 
   private void send(int device, long seq, long ts, double value) {
