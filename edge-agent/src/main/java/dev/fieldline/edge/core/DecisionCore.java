@@ -434,6 +434,8 @@ public final class DecisionCore implements DecisionListener {
    * end plus grace, or the device has been silent for the idle time and the gateway clock is past
    * the window's end plus grace. Closing on each device's own event time means a backlog (after a
    * gateway restart, or a device catching up) is summarized in full rather than dropped as late.
+   * Windows go out earliest start first; a pass told to pause ({@link #pauseClosingWhile}) leaves
+   * the final windows it did not reach for a later one ({@link #closePending()}).
    *
    * @return how many windows were emitted
    */
