@@ -47,12 +47,31 @@ final class AggregatorKill implements ChaosFault {
     if (streams.state() != KafkaStreams.State.RUNNING) {
       return false;
     }
+    ConsumerGroupDescription group = group();
+    return group.groupState() == GroupState.STABLE && group.members().size() == 1;
+  }
+
+  @Override
+  public String status() throws Exception {
+    ConsumerGroupDescription group = group();
+    return "surviving aggregator "
+        + pipeline.survivingAggregator.streams().state()
+        + "; group "
+        + group.groupState()
+        + " with "
+        + group.members().size()
+        + " member(s)";
+  }
+
+  private ConsumerGroupDescription group() throws Exception {
     String group = pipeline.aggregatorGroup;
     try (Admin admin =
         Admin.create(Map.of("bootstrap.servers", pipeline.kafka.bootstrapServers()))) {
-      ConsumerGroupDescription description =
-          admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
-      return description.groupState() == GroupState.STABLE && description.members().size() == 1;
+      return admin
+          .describeConsumerGroups(List.of(group))
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .get(group);
     }
   }
 }

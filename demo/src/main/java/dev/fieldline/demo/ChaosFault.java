@@ -19,4 +19,7 @@ interface ChaosFault {
   void lift() throws Exception;
 
   boolean recovered() throws Exception;
+
+  /** What the recovery check sees now, for the report of a fault that did not recover. */
+  String status() throws Exception;
 }

@@ -119,14 +119,7 @@ final class ChaosPipeline implements AutoCloseable {
             "uplink.retry.max-delay=2s");
     startEdge();
 
-    doomedAggregator =
-        keep(
-            ServiceProcess.start(
-                RegionalAggregatorApp.class,
-                "384m",
-                aggregatorSettings(dir.resolve("streams-1")),
-                FreePorts.pick(),
-                dir.resolve("aggregator-1.log")));
+    startSecondAggregator();
     List<String> surviving = new ArrayList<>(aggregatorSettings(dir.resolve("streams-2")));
     surviving.addAll(List.of("http.host=127.0.0.1", "http.port=0"));
     AggregatorConfig survivingConfig =
@@ -224,6 +217,21 @@ final class ChaosPipeline implements AutoCloseable {
             work.resolve(settings.faultedRegion()).resolve("edge.log"));
   }
 
+  /**
+   * The aggregator instance in its own JVM, started (again, as a supervisor would after its kill)
+   * on its own state directory.
+   */
+  void startSecondAggregator() {
+    Path dir = work.resolve(settings.faultedRegion());
+    doomedAggregator =
+        ServiceProcess.start(
+            RegionalAggregatorApp.class,
+            "384m",
+            aggregatorSettings(dir.resolve("streams-1")),
+            FreePorts.pick(),
+            dir.resolve("aggregator-1.log"));
+  }
+
   Map<String, String> bootstrapByRegion() {
     Map<String, String> regions = new LinkedHashMap<>();
     regions.put(settings.faultedRegion(), kafka.bootstrapServers());
@@ -260,6 +268,9 @@ final class ChaosPipeline implements AutoCloseable {
   public void close() {
     if (edge != null) {
       edge.kill();
+    }
+    if (doomedAggregator != null) {
+      doomedAggregator.close();
     }
     for (int i = parts.size() - 1; i >= 0; i--) {
       try {

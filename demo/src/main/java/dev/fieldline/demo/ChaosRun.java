@@ -2,6 +2,7 @@ package dev.fieldline.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +38,17 @@ final class ChaosRun {
   /** Runs everything; true when every fault recovered and nothing was lost or counted twice. */
   boolean run() throws Exception {
     Path work = Files.createTempDirectory("fieldline-chaos-");
+    boolean passed = false;
     try {
-      return run(work);
+      passed = run(work);
+      return passed;
     } finally {
-      delete(work);
+      if (passed) {
+        delete(work);
+      } else {
+        out.println("work folder kept for its logs (edge, broker, second aggregator): " + work);
+        printLastErrors(work.resolve(settings.faultedRegion()));
+      }
     }
   }
 
@@ -72,6 +80,7 @@ final class ChaosRun {
           round++;
           if (round > 1) {
             out.printf("%7s  round %d of the faults%n", at(Instant.now(), loadStarted), round);
+            restartSecondAggregator(pipeline, loadStarted);
           }
           for (ChaosFault fault : schedule) {
             FaultRecord record = inflict(fault, loadStarted);
@@ -119,6 +128,26 @@ final class ChaosRun {
         new TaskManagerLoss(pipeline));
   }
 
+  /**
+   * The last round killed the second aggregator instance; the faults of this round (the broker
+   * outage's recovery, the next kill) need two instances again.
+   */
+  private void restartSecondAggregator(ChaosPipeline pipeline, Instant loadStarted)
+      throws InterruptedException {
+    if (pipeline.doomedAggregator.isAlive()) {
+      return;
+    }
+    pipeline.startSecondAggregator();
+    awaitOrFail(
+        "second aggregator instance ready again",
+        settings.recoveryTimeout(),
+        pipeline.doomedAggregator::isReady);
+    out.printf(
+        "%7s  second aggregator instance started again and ready%n",
+        at(Instant.now(), loadStarted));
+    Thread.sleep(settings.pause().toMillis());
+  }
+
   private FaultRecord inflict(ChaosFault fault, Instant loadStarted) throws Exception {
     Instant injected = Instant.now();
     out.printf("%7s  %s ...%n", at(injected, loadStarted), fault.name());
@@ -131,8 +160,8 @@ final class ChaosRun {
     FaultRecord record = new FaultRecord(fault.name(), injected, lifted, recovered);
     if (recovered == null) {
       out.printf(
-          "%7s  NOT recovered within %d s%n",
-          at(Instant.now(), loadStarted), settings.recoveryTimeout().toSeconds());
+          "%7s  NOT recovered within %d s: %s%n",
+          at(Instant.now(), loadStarted), settings.recoveryTimeout().toSeconds(), status(fault));
     } else {
       out.printf(
           "%7s  recovered %.1f s after %s%n",
@@ -157,6 +186,14 @@ final class ChaosRun {
       Thread.sleep(100);
     }
     return null;
+  }
+
+  private static String status(ChaosFault fault) {
+    try {
+      return fault.status();
+    } catch (Exception e) {
+      return "status unknown (" + e + ")";
+    }
   }
 
   private ChaosVerifier.Result drain(ChaosVerifier verifier) throws InterruptedException {
@@ -274,6 +311,30 @@ final class ChaosRun {
         throw new IllegalStateException(what + ": not within " + timeout.toSeconds() + " s");
       }
       Thread.sleep(200);
+    }
+  }
+
+  /**
+   * The last few ERROR lines of each process log of the faulted region, for a report read in CI.
+   */
+  private void printLastErrors(Path region) {
+    List<Path> logs = new ArrayList<>();
+    try (var files = Files.walk(region, 3)) {
+      files.filter(f -> f.toString().endsWith(".log")).sorted().forEach(logs::add);
+    } catch (IOException e) {
+      return;
+    }
+    for (Path file : logs) {
+      try (var lines = Files.lines(file)) {
+        List<String> errors = lines.filter(l -> l.contains(" ERROR ")).toList();
+        List<String> last = errors.subList(Math.max(0, errors.size() - 5), errors.size());
+        out.printf(
+            "%s: %d ERROR line(s)%s%n",
+            region.relativize(file), errors.size(), last.isEmpty() ? "" : ", the last:");
+        last.forEach(line -> out.println("  " + line.substring(0, Math.min(line.length(), 400))));
+      } catch (IOException | UncheckedIOException e) {
+        out.printf("%s: unreadable (%s)%n", region.relativize(file), e.getMessage());
+      }
     }
   }
 

@@ -35,4 +35,9 @@ final class EdgeAgentKill implements ChaosFault {
     String health = pipeline.edge.health();
     return health.contains("\"mqtt\":\"connected\"") && health.contains("\"uplink\":\"UP\"");
   }
+
+  @Override
+  public String status() {
+    return "edge /health " + pipeline.edge.health();
+  }
 }

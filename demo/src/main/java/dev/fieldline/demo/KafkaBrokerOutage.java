@@ -41,4 +41,14 @@ final class KafkaBrokerOutage implements ChaosFault {
         && pipeline.survivingAggregator.streams().state() == KafkaStreams.State.RUNNING
         && pipeline.doomedAggregator.isReady();
   }
+
+  @Override
+  public String status() {
+    return "edge /health "
+        + pipeline.edge.health()
+        + "; surviving aggregator "
+        + pipeline.survivingAggregator.streams().state()
+        + "; second aggregator /health "
+        + pipeline.doomedAggregator.health();
+  }
 }

@@ -34,4 +34,9 @@ final class MqttLinkCut implements ChaosFault {
   public boolean recovered() {
     return pipeline.edge.health().contains("\"mqtt\":\"connected\"");
   }
+
+  @Override
+  public String status() {
+    return "edge /health " + pipeline.edge.health();
+  }
 }

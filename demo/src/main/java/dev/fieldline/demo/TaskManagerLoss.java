@@ -47,6 +47,20 @@ final class TaskManagerLoss implements ChaosFault {
         && completedCheckpoints(graph) > checkpointsBefore;
   }
 
+  @Override
+  public String status() throws Exception {
+    AccessExecutionGraph graph = graph();
+    return "job "
+        + graph.getState()
+        + ", restarted "
+        + (graph.getStatusTimestamp(JobStatus.RESTARTING) > 0)
+        + ", checkpoints completed "
+        + completedCheckpoints(graph)
+        + " (before the fault "
+        + checkpointsBefore
+        + ")";
+  }
+
   private AccessExecutionGraph graph() throws Exception {
     return pipeline.flink.getExecutionGraph(pipeline.job).get(10, TimeUnit.SECONDS);
   }
