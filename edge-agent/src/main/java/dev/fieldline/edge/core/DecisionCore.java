@@ -63,6 +63,7 @@ public final class DecisionCore implements DecisionListener {
   // out again. Bounded: topics beyond it are matched every time.
   private static final int TOPIC_CACHE = 20_000;
   private final Map<String, String[]> topicIds = new HashMap<>();
+  private final SharedNames names = new SharedNames();
   private final long windowSize;
   private final long grace;
   private final long idle;
@@ -119,7 +120,7 @@ public final class DecisionCore implements DecisionListener {
         reject(topic, payload, RejectReason.BAD_TOPIC, "expected " + settings.telemetryTopic(), 1);
         return;
       }
-      ids = new String[] {topicParts[0], topicParts[1]};
+      ids = new String[] {names.of(topicParts[0]), topicParts[1]};
       if (topicIds.size() < TOPIC_CACHE) {
         topicIds.put(topic, ids);
       }
@@ -188,7 +189,9 @@ public final class DecisionCore implements DecisionListener {
     }
 
     DeviceState device = device(deviceId, siteId, deviceType);
-    device.siteId = siteId;
+    if (device.siteId != siteId) { // the same copy unless the site changed or was not shared
+      device.siteId = names.of(siteId);
+    }
     device.lastHeard = now;
     device.offline = false;
     SequenceTracker.Outcome outcome = device.sequence.observe(message.seq, reorderAllowance);
@@ -682,7 +685,7 @@ public final class DecisionCore implements DecisionListener {
   private DeviceState device(String deviceId, String siteId, String deviceType) {
     DeviceState device = devices.get(deviceId);
     if (device == null) {
-      device = new DeviceState(deviceId, siteId, deviceType);
+      device = new DeviceState(deviceId, names.of(siteId), names.of(deviceType));
       devices.put(deviceId, device);
       deviceList.add(device);
     }

@@ -138,9 +138,9 @@ public final class MetricRules {
       return what + ": cleared";
     }
     if (!Double.isNaN(rule.above()) && measured > rule.above()) {
-      return what + state.aboveReason;
+      return what + state.aboveReason();
     }
-    return what + state.belowReason;
+    return what + state.belowReason();
   }
 
   private static double round(double value) {

@@ -9,10 +9,14 @@ final class RuleState {
   /** Anomaly rules: the metric's detector, made with the state (never on a reading). */
   final SeriesDetector detector;
 
-  /** The ends of its decisions' reasons, built once: a decision is on the hot path. */
-  final String aboveReason;
+  /**
+   * The ends of its decisions' reasons, built at the first decision and kept: a decision is on the
+   * hot path, and most devices' rules never fire (two strings for each of 10,000 devices
+   * otherwise).
+   */
+  private String aboveReason;
 
-  final String belowReason;
+  private String belowReason;
 
   long history;
   int seen;
@@ -21,8 +25,20 @@ final class RuleState {
   RuleState(RuleSpec spec) {
     this.spec = spec;
     this.detector = spec.kind() == RuleKind.ANOMALY ? new SeriesDetector(spec.detector()) : null;
-    this.aboveReason = " above " + spec.above();
-    this.belowReason = " below " + spec.below();
+  }
+
+  String aboveReason() {
+    if (aboveReason == null) {
+      aboveReason = " above " + spec.above();
+    }
+    return aboveReason;
+  }
+
+  String belowReason() {
+    if (belowReason == null) {
+      belowReason = " below " + spec.below();
+    }
+    return belowReason;
   }
 
   /** Records one evaluation; true when N of the last M evaluations were triggered. */
