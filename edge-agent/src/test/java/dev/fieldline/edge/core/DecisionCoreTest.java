@@ -358,6 +358,26 @@ class DecisionCoreTest {
   }
 
   @Test
+  void shouldKeepOneCopyOfASiteIdAndADeviceTypeForAllTheirDevices() {
+    DecisionCore core = core(List.of(), List.of());
+    for (String device : List.of("d1", "d2", "d3")) {
+      // New strings for every message, as the MQTT client and the parser hand them over.
+      String topic = new String("sites/s1/devices/" + device + "/telemetry");
+      core.onMessage(topic, json(device, 1, T0, 20), System.nanoTime(), T0);
+    }
+    core.closeWindows(T0 + 30_000);
+
+    assertThat(sink.summaries).hasSize(3);
+    EdgeSummary first = sink.summaries.get(0);
+    assertThat(first.getSiteId()).isEqualTo("s1");
+    assertThat(first.getDeviceType()).isEqualTo("chiller");
+    for (EdgeSummary summary : sink.summaries) {
+      assertThat(summary.getSiteId()).isSameAs(first.getSiteId());
+      assertThat(summary.getDeviceType()).isSameAs(first.getDeviceType());
+    }
+  }
+
+  @Test
   void shouldSketchTheAcceptedReadingsOfEveryWindow() {
     DecisionCore core = core(List.of(), List.of());
     for (int seq = 1; seq <= 50; seq++) {
