@@ -176,6 +176,7 @@ public final class DecisionCore implements DecisionListener {
             RejectReason.NOT_FINITE,
             "metric " + message.metrics[i] + " is " + message.values[i],
             readings);
+        countRejectedInWindows(deviceId, message, now);
         return;
       }
     }
@@ -222,6 +223,29 @@ public final class DecisionCore implements DecisionListener {
     currentMetric = null;
     currentWindow = null;
     currentMessage = null;
+  }
+
+  /**
+   * A message rejected for a value that is not finite still names a device, its metrics and a time
+   * that pass every check: its readings count as rejected in those metrics' windows, so that the
+   * summaries (and the roll-ups above them) carry them. Only for a device and metrics the agent
+   * already keeps, and windows not yet closed: bad input never creates state. Messages that name no
+   * trustworthy device, metric or time are counted by reason at the agent only.
+   */
+  private void countRejectedInWindows(String deviceId, ParsedMessage message, long now) {
+    DeviceState device = devices.get(deviceId);
+    if (device == null
+        || message.timestamp > now + maxFuture
+        || message.timestamp < now - maxPast) {
+      return;
+    }
+    long windowStart = Math.floorDiv(message.timestamp, windowSize) * windowSize;
+    for (int i = 0; i < message.metricCount; i++) {
+      MetricState state = device.metrics.get(message.metrics[i]);
+      if (state != null && windowStart >= state.closedBefore) {
+        window(state, windowStart).rejected++;
+      }
+    }
   }
 
   private void onReading(

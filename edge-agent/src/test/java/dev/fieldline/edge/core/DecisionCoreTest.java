@@ -546,6 +546,31 @@ class DecisionCoreTest {
   }
 
   @Test
+  void shouldCountAReadingRejectedForItsValueInItsWindowButNeverOpenStateForIt() {
+    DecisionCore core = core(List.of(), List.of());
+    send(core, 1, 10);
+    send(core, 2, Double.NaN);
+    send(core, 3, 12);
+    // A device the agent does not know yet: rejected and counted, but no state and no summary.
+    core.onMessage(
+        "sites/s1/devices/d2/telemetry",
+        json("d2", 1, T0 + 400, Double.NaN),
+        System.nanoTime(),
+        T0 + 400);
+    core.closeAll();
+
+    assertThat(counters.rejected(RejectReason.NOT_FINITE)).isEqualTo(2);
+    assertThat(sink.summaries)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getDeviceId()).isEqualTo("d1");
+              assertThat(s.getStats().getCount()).isEqualTo(2);
+              assertThat(s.getRejectedCount()).isEqualTo(1);
+            });
+  }
+
+  @Test
   void shouldFilterReadingForAClosedWindowAsLateAndCountEveryReadingOnce() {
     DecisionCore core = core(List.of(), List.of());
     send(core, 1, 10);
