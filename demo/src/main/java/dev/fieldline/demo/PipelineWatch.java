@@ -53,6 +53,13 @@ final class PipelineWatch implements AutoCloseable {
   final AtomicLong summaryMissing = new AtomicLong();
 
   final AtomicLong summaryDuplicates = new AtomicLong();
+
+  /**
+   * Summaries the aggregator dead-lettered (late, from the future, undecodable), each once: a
+   * region roll-up that falls short says why here.
+   */
+  final AtomicLong deadLetteredSummaries = new AtomicLong();
+
   final AtomicLong decisions = new AtomicLong();
 
   /** nanoTime when the first decision became visible in Kafka; 0 until then. */
@@ -87,6 +94,7 @@ final class PipelineWatch implements AutoCloseable {
   final DecisionLatency decisionLatency = new DecisionLatency();
 
   private final Set<String> summaryKeys = ConcurrentHashMap.newKeySet();
+  private final Set<String> deadLetterKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> regionalKeys = ConcurrentHashMap.newKeySet();
   private final Set<String> globalKeys = ConcurrentHashMap.newKeySet();
 
@@ -111,6 +119,7 @@ final class PipelineWatch implements AutoCloseable {
     consumer.subscribe(
         List.of(
             Topics.EDGE_SUMMARIES.name(),
+            Topics.EDGE_SUMMARIES.deadLetterTopic(),
             Topics.EDGE_DECISIONS.name(),
             Topics.REGIONAL_AGGREGATES.name(),
             Topics.REGIONAL_EXPORT.name(),
@@ -154,6 +163,8 @@ final class PipelineWatch implements AutoCloseable {
       } else {
         summaryDuplicates.incrementAndGet();
       }
+    } else if (topic.equals(Topics.EDGE_SUMMARIES.deadLetterTopic())) {
+      takeDeadLetter(record);
     } else if (topic.equals(Topics.EDGE_DECISIONS.name())) {
       DecisionEvent d = DECISIONS.decode(record.value(), topic);
       if (decisions.incrementAndGet() == 1) {
@@ -210,6 +221,22 @@ final class PipelineWatch implements AutoCloseable {
       FeatureUpdate f = FEATURES.decode(record.value(), topic);
       features.merge(
           record.key(), f, (old, now) -> now.getVersion() > old.getVersion() ? now : old);
+    }
+  }
+
+  /**
+   * A dead letter holds the bytes the edge sent: counted by natural key, or by offset if it does
+   * not decode.
+   */
+  private void takeDeadLetter(ConsumerRecord<String, byte[]> record) {
+    String key;
+    try {
+      key = NaturalKeys.of(SUMMARIES.decode(record.value(), record.topic()));
+    } catch (RuntimeException undecodable) {
+      key = "undecodable@" + record.partition() + ":" + record.offset();
+    }
+    if (deadLetterKeys.add(key)) {
+      deadLetteredSummaries.incrementAndGet();
     }
   }
 

@@ -79,6 +79,13 @@ final class Reconciliation {
           watch.summaryReadings.get(),
           "readings in regional",
           watch.regionalReadings.get());
+      r.add(
+          region,
+          "roll-up dead letters",
+          "summaries dead-lettered",
+          watch.deadLetteredSummaries.get(),
+          "expected",
+          0);
       for (PipelineWatch copy : watches.values()) {
         long copied = copy.globalByOrigin.getOrDefault(region, new AtomicLong()).get();
         r.add(
