@@ -239,7 +239,7 @@ public final class DecisionCore implements DecisionListener {
         || message.timestamp < now - maxPast) {
       return;
     }
-    long windowStart = Math.floorDiv(message.timestamp, windowSize) * windowSize;
+    long windowStart = windowStart(message.timestamp);
     for (int i = 0; i < message.metricCount; i++) {
       MetricState state = device.metrics.get(message.metrics[i]);
       if (state != null && windowStart >= state.closedBefore) {
@@ -248,10 +248,15 @@ public final class DecisionCore implements DecisionListener {
     }
   }
 
+  /** The start of the edge window that holds {@code time}. */
+  private long windowStart(long time) {
+    return Math.floorDiv(time, windowSize) * windowSize;
+  }
+
   private void onReading(
       DeviceState device, String metric, double value, long time, long seq, long now) {
     MetricState state = metric(device, metric);
-    long windowStart = Math.floorDiv(time, windowSize) * windowSize;
+    long windowStart = windowStart(time);
     boolean late = windowStart < state.closedBefore;
     if (currentMissing > 0 || currentRestarts > 0) {
       // A gap revealed by a late reading still needs an open window to be reported in.
