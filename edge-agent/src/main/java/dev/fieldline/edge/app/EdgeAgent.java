@@ -15,7 +15,7 @@ import dev.fieldline.edge.io.DecisionPathWarmUp;
 import dev.fieldline.edge.io.EdgeTracing;
 import dev.fieldline.edge.io.FeatureBoard;
 import dev.fieldline.edge.io.FeatureSubscriber;
-import dev.fieldline.edge.io.Inbound;
+import dev.fieldline.edge.io.InboundQueue;
 import dev.fieldline.edge.io.Journal;
 import dev.fieldline.edge.io.JournalWriter;
 import dev.fieldline.edge.io.KafkaUplink;
@@ -38,8 +38,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
@@ -122,7 +120,7 @@ public final class EdgeAgent implements AutoCloseable {
     if (config.features.enabled) {
       featureSubscriber = new FeatureSubscriber(config.kafkaConfig(), features);
     }
-    BlockingQueue<Inbound> handoff = new ArrayBlockingQueue<>(config.mqtt.receiveMaximum + 1_024);
+    InboundQueue handoff = new InboundQueue(config.mqtt.receiveMaximum + 1_024);
     mqtt = new MqttGateway(config.mqttSettings(), handoff);
     DeadLetterFile file =
         config.deadLetters.file.isBlank()

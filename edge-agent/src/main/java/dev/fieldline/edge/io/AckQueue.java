@@ -1,6 +1,7 @@
 package dev.fieldline.edge.io;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -16,6 +17,7 @@ public final class AckQueue {
 
   private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
   private final MqttGateway mqtt;
+  private final ReentrantLock releasing = new ReentrantLock();
 
   /**
    * Receipt to acknowledgement, in nanoseconds: how long the broker's in-flight window holds each
@@ -33,13 +35,38 @@ public final class AckQueue {
   }
 
   /**
-   * Acknowledges everything the journal now holds. Called by the journal writer after each commit,
-   * and by the decision thread when a message's changes were already committed by the time it was
-   * queued (otherwise its acknowledgement, and every later one, would wait for the next commit:
-   * with the broker's in-flight window full, no next commit comes). Synchronized so that
-   * acknowledgements leave in order and once.
+   * Acknowledges everything the journal now holds. Called by the journal writer after each commit
+   * (and every millisecond while acknowledgements wait). Under a lock so that acknowledgements
+   * leave in order and once.
    */
-  public synchronized void release(long committed) {
+  public void release(long committed) {
+    releasing.lock();
+    try {
+      releaseHeld(committed);
+    } finally {
+      releasing.unlock();
+    }
+  }
+
+  /**
+   * {@link #release} for the decision thread, when a message's changes were already committed by
+   * the time it was queued (otherwise its acknowledgement, and every later one, would wait for the
+   * next commit: with the broker's in-flight window full, no next commit comes). It never waits:
+   * the writer may hold the lock while Paho's send blocks it for milliseconds (seen at 55 ms on a
+   * busy host), and the decision must not wait for that. When the lock is taken, the writer's
+   * current pass or its next one, at most a millisecond later, acknowledges the message.
+   */
+  public void releaseIfFree(long committed) {
+    if (releasing.tryLock()) {
+      try {
+        releaseHeld(committed);
+      } finally {
+        releasing.unlock();
+      }
+    }
+  }
+
+  private void releaseHeld(long committed) {
     Pending head;
     long now = 0;
     while ((head = pending.peek()) != null && head.journalSeq() <= committed) {

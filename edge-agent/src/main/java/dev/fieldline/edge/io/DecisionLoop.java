@@ -18,7 +18,6 @@ import dev.fieldline.schema.v1.EdgeSummary;
 import dev.fieldline.support.tracing.TraceParent;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
   private static final int SERVED_PER_PAUSE = 32;
 
   private final DecisionCore core;
-  private final BlockingQueue<Inbound> handoff;
+  private final InboundQueue handoff;
   private final MqttGateway mqtt;
   private final JournalWriter journal;
   private final DeadLetterSink deadLetters;
@@ -61,7 +60,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
       CoreSettings settings,
       FeatureLookup features,
       CoreCounters counters,
-      BlockingQueue<Inbound> handoff,
+      InboundQueue handoff,
       MqttGateway mqtt,
       JournalWriter journal,
       DeadLetterSink deadLetters,
@@ -144,7 +143,7 @@ public final class DecisionLoop implements CoreSink, AutoCloseable {
     long needed = journal.lastEnqueued();
     acks.add(message, needed);
     if (journal.committed() >= needed) {
-      acks.release(needed);
+      acks.releaseIfFree(needed);
     }
   }
 

@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,7 +28,13 @@ public final class JournalWriter implements AutoCloseable {
   private final long maxOutboxBytes;
   private final int maxBatch;
   private final long commitDelayNanos;
-  private final LinkedBlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
+
+  /**
+   * Lock-free, like the hand-off queue: with a {@code LinkedBlockingQueue} the decision thread took
+   * the writer's lock to wake it, and waited whenever the writer had been preempted holding it.
+   */
+  private final SingleConsumerQueue<Queued> queue = new SingleConsumerQueue<>();
+
   private final AtomicLong committed = new AtomicLong();
   private final Thread thread;
   private long enqueued;
@@ -164,8 +169,8 @@ public final class JournalWriter implements AutoCloseable {
           continue;
         }
         batch.add(first);
-        gather();
-        queue.drainTo(batch, maxBatch - 1);
+        gather(batch);
+        queue.drainTo(batch, maxBatch - batch.size());
         for (Queued q : batch) {
           ops.add(q.op());
         }
@@ -200,13 +205,17 @@ public final class JournalWriter implements AutoCloseable {
    * waits is the MQTT acknowledgement, never the decision: the delay is what it adds to
    * receipt-to-acknowledgement latency (README, "Commit delay").
    */
-  private void gather() {
+  private void gather(List<Queued> batch) {
     if (commitDelayNanos == 0) {
       return;
     }
     long until = System.nanoTime() + commitDelayNanos;
     long left;
-    while (queue.size() < maxBatch - 1 && (left = until - System.nanoTime()) > 0) {
+    while ((left = until - System.nanoTime()) > 0) {
+      queue.drainTo(batch, maxBatch - batch.size());
+      if (batch.size() >= maxBatch) {
+        return;
+      }
       LockSupport.parkNanos(left);
     }
   }

@@ -3,7 +3,6 @@ package dev.fieldline.edge.io;
 import dev.fieldline.support.tracing.TraceParent;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +35,7 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MqttGateway.class);
 
   private final MqttSettings settings;
-  private final BlockingQueue<Inbound> handoff;
+  private final InboundQueue handoff;
   private final MqttAsyncClient client;
   private final ScheduledExecutorService reconnector =
       Executors.newSingleThreadScheduledExecutor(
@@ -63,7 +62,7 @@ public final class MqttGateway implements MqttCallback, AutoCloseable {
 
   private volatile long connectedAt;
 
-  public MqttGateway(MqttSettings settings, BlockingQueue<Inbound> handoff) throws MqttException {
+  public MqttGateway(MqttSettings settings, InboundQueue handoff) throws MqttException {
     this.settings = settings;
     this.handoff = handoff;
     this.client =
