@@ -271,23 +271,11 @@ class TracedDemoIT {
     SpanData summary = only(trace, "edge.summary");
     assertThat(summary.getParentSpanId()).isEqualTo(receive.getSpanId());
     SpanData rollup =
-        trace.stream()
-            .filter(span -> span.getName().equals("regional.rollup"))
-            .filter(span -> span.getParentSpanId().equals(summary.getSpanId()))
-            .findFirst()
-            .orElseThrow();
+        children(trace, "regional.rollup", summary).stream().findFirst().orElseThrow();
     assertThat(rollup.getAttributes().get(REGION)).isEqualTo("eu-west");
     SpanData received =
-        trace.stream()
-            .filter(span -> span.getName().equals("global.receive"))
-            .filter(span -> span.getParentSpanId().equals(rollup.getSpanId()))
-            .findFirst()
-            .orElseThrow();
-    List<SpanData> copies =
-        trace.stream()
-            .filter(span -> span.getName().equals("global.replicate"))
-            .filter(span -> span.getParentSpanId().equals(received.getSpanId()))
-            .toList();
+        children(trace, "global.receive", rollup).stream().findFirst().orElseThrow();
+    List<SpanData> copies = children(trace, "global.replicate", received);
     assertThat(copies)
         .extracting(span -> span.getAttributes().get(REGION))
         .containsExactlyInAnyOrder("eu-west", "us-east");
@@ -394,6 +382,14 @@ class TracedDemoIT {
         .filter(header -> header != null)
         .map(Header::value)
         .anyMatch(value -> TraceParent.parse(value).getTraceId().equals(DEVICE_TRACE));
+  }
+
+  /** The spans named {@code name} whose parent is {@code parent}. */
+  private static List<SpanData> children(List<SpanData> spans, String name, SpanData parent) {
+    return spans.stream()
+        .filter(span -> span.getName().equals(name))
+        .filter(span -> span.getParentSpanId().equals(parent.getSpanId()))
+        .toList();
   }
 
   private static SpanData only(List<SpanData> spans, String name) {
