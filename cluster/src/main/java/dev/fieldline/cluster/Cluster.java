@@ -237,6 +237,10 @@ public final class Cluster {
             "region=" + region,
             "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
             "kafka.create-topics=false",
+            // A killed instance's tasks move after the session timeout: 10 s rather than Kafka's
+            // 45 s, with a heartbeat every second so that a live instance is never taken for dead.
+            "kafka.client.session.timeout.ms=10000",
+            "kafka.client.heartbeat.interval.ms=1000",
             "streams.state-dir=" + home.resolve("state"),
             "windows.size=" + REGIONAL_WINDOW.toSeconds() + "s",
             // Room for an edge agent catching up after a restart: later summaries are dead letters.
@@ -515,19 +519,34 @@ public final class Cluster {
   /**
    * Restarts a region's Kafka nodes one at a time, the way an operator upgrades them: each is shut
    * down (controlled: its leaderships move first), started again, and the next waits until every
-   * partition is fully replicated. {@code downFor} keeps each node down that long.
+   * partition is fully replicated. {@code downFor} keeps each node down that long. Prints how long
+   * each phase of each node took.
    */
-  public void rollingRestart(String region, Duration downFor) throws InterruptedException {
+  public void rollingRestart(String region, Duration downFor, PrintStream out)
+      throws InterruptedException {
     String bootstrap = state.regions().get(region).get("bootstrap");
     for (ManagedProcess node : List.copyOf(state.processes())) {
       if (node.role() == Role.KAFKA && node.region().equals(region)) {
+        long began = System.nanoTime();
         KafkaQuorum.awaitFullyReplicated(bootstrap, 120);
+        long replicated = System.nanoTime();
         stop(node.name(), false);
+        long stopped = System.nanoTime();
         Thread.sleep(downFor.toMillis());
+        long restarting = System.nanoTime();
         start(node.name(), 120);
+        out.printf(
+            "restarted %s: replicas in sync after %.1f s, shut down in %.1f s, healthy %.1f s after"
+                + " its start%n",
+            node.name(),
+            (replicated - began) / 1e9,
+            (stopped - replicated) / 1e9,
+            (System.nanoTime() - restarting) / 1e9);
       }
     }
+    long began = System.nanoTime();
     KafkaQuorum.awaitFullyReplicated(bootstrap, 120);
+    out.printf("replicas of %s in sync after %.1f s%n", region, (System.nanoTime() - began) / 1e9);
   }
 
   /**

@@ -94,7 +94,7 @@ class ClusterIT {
       // transactions and consumers carry on.
       Thread.sleep(5_000);
       step(out, started, "rolling restart of the Kafka nodes");
-      cluster.rollingRestart(REGION, Duration.ofSeconds(5));
+      cluster.rollingRestart(REGION, Duration.ofSeconds(5), out);
 
       // The edge agent stops for longer than EdgeNotSeen's 1 minute. Meanwhile a TaskManager dies
       // (the job restarts on the remaining slots from its last checkpoint), an aggregator instance
