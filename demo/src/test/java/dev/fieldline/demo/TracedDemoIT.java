@@ -99,10 +99,15 @@ class TracedDemoIT {
   @AfterAll
   void stopTheDemo() throws Exception {
     runner.shutdownNow();
+    // Null when startTheDemo itself failed: its error alone is reported, without a second one.
     try {
-      demo.close();
+      if (demo != null) {
+        demo.close();
+      }
     } finally {
-      logs.close();
+      if (logs != null) {
+        logs.close();
+      }
     }
   }
 
